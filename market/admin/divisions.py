@@ -1,0 +1,120 @@
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+
+from ..errors import MarketError
+from ..models import Asset, Division, Membership
+from ..services import ledger
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+class GrantForm(forms.Form):
+    amount = forms.DecimalField(min_value=Decimal("0.01"), decimal_places=2, max_digits=20)
+    memo = forms.CharField(max_length=300, required=False)
+
+
+class MintForm(forms.Form):
+    asset = forms.ModelChoiceField(queryset=Asset.objects.exclude(kind=Asset.Kind.CREDITS))
+    quantity = forms.IntegerField(min_value=1)
+    memo = forms.CharField(max_length=300, required=False)
+
+
+@admin.register(Division)
+class DivisionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+    change_form_template = "admin/market/division/change_form.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        own = [
+            path(
+                "<int:division_id>/grant/",
+                self.admin_site.admin_view(self.grant_view),
+                name="market_division_grant",
+            ),
+            path(
+                "<int:division_id>/mint/",
+                self.admin_site.admin_view(self.mint_view),
+                name="market_division_mint",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def grant_view(self, request: HttpRequest, division_id: int) -> HttpResponse:
+        return self._ledger_form_view(
+            request, division_id, GrantForm, "market.grant_credits", "Grant credits"
+        )
+
+    def mint_view(self, request: HttpRequest, division_id: int) -> HttpResponse:
+        return self._ledger_form_view(
+            request, division_id, MintForm, "market.mint_units", "Mint units"
+        )
+
+    def _ledger_form_view(
+        self, request: HttpRequest, division_id: int, form_class: Any, perm: str, title: str
+    ) -> HttpResponse:
+        if not request.user.has_perm(perm):
+            raise PermissionDenied
+        division = get_object_or_404(Division, pk=division_id)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                txn = self._post(form.cleaned_data, division, request.user)
+            except MarketError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, f"Posted ledger transaction #{txn.pk}: {txn.memo}")
+                return HttpResponseRedirect(
+                    reverse("admin:market_division_change", args=[division.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title} — {division}",
+            "form": form,
+            "division": division,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/market/division/ledger_form.html", context)
+
+    @staticmethod
+    def _post(data: dict[str, Any], division: Division, user: Any) -> Any:
+        if "asset" in data:
+            memo = data["memo"] or f"Mint {data['quantity']} {data['asset'].unit}"
+            return ledger.units_mint(
+                division=division,
+                asset=data["asset"],
+                quantity=data["quantity"],
+                by=user,
+                memo=memo,
+            )
+        memo = data["memo"] or f"Budget grant of {data['amount']} credits"
+        return ledger.credits_grant(division=division, amount=data["amount"], by=user, memo=memo)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "division", "role", "may_trade"]
+    list_filter = ["division", "role", "may_trade"]
+    search_fields = ["user__username", "division__name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "gpu_type", "pool", "model_name", "delivery_start"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]

@@ -1,0 +1,191 @@
+"""The double-entry ledger: every movement of credits or units is a balanced transaction.
+
+Entries are append-only. A balance is the sum of an account's entries; nothing stores it.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+AMOUNT_PLACES = 2
+ZERO = Decimal("0.00")
+
+
+def amount_field(**kwargs: object) -> models.DecimalField:
+    return models.DecimalField(max_digits=20, decimal_places=AMOUNT_PLACES, **kwargs)  # type: ignore[arg-type]
+
+
+class Asset(models.Model):
+    """What an account holds: credits, or the units of one resource spec."""
+
+    class Kind(models.TextChoices):
+        CREDITS = "credits", "Credits"
+        GPU = "gpu", "GPU capacity"
+        TOKENS = "tokens", "Token supply"
+
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    gpu_type = models.CharField(max_length=40, blank=True, help_text="GPU capacity: e.g. H100")
+    pool = models.CharField(max_length=40, blank=True, help_text="GPU capacity: e.g. eu-west")
+    model_name = models.CharField(max_length=80, blank=True, help_text="Token supply: the model")
+    delivery_start = models.DateTimeField(null=True, blank=True)
+    delivery_end = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="credits")
+                | (models.Q(delivery_start__isnull=False) & models.Q(delivery_end__isnull=False)),
+                name="asset_resource_has_delivery",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_credits(self) -> bool:
+        return self.kind == self.Kind.CREDITS
+
+    @property
+    def unit(self) -> str:
+        return {"credits": "credits", "gpu": "GPU-hours", "tokens": "M tokens"}[self.kind]
+
+
+class Account(models.Model):
+    """One division's available or held balance of one asset, or an asset's issuance account.
+
+    Issuance accounts (no division) are where grants and mints come from; they run negative by
+    exactly what management has put into the market, so every asset's entries sum to zero.
+    """
+
+    class Kind(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        HELD = "held", "Held in escrow"
+        ISSUANCE = "issuance", "Issuance"
+
+    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="accounts")
+    division = models.ForeignKey(
+        "market.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["asset", "division", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "division", "kind"],
+                condition=models.Q(division__isnull=False),
+                name="account_unique_per_division",
+            ),
+            models.UniqueConstraint(
+                fields=["asset"],
+                condition=models.Q(division__isnull=True),
+                name="account_one_issuance_per_asset",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(division__isnull=True, kind="issuance")
+                | (models.Q(division__isnull=False) & ~models.Q(kind="issuance")),
+                name="account_issuance_has_no_division",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.division.name if self.division else "Issuance"
+        return f"{owner} · {self.asset.code} · {self.kind}"
+
+
+class LedgerTransaction(models.Model):
+    """A set of entries that balance to zero per asset, with why and who."""
+
+    class Reason(models.TextChoices):
+        GRANT = "grant", "Budget grant"
+        MINT = "mint", "Capacity mint"
+        HOLD = "hold", "Escrow hold"
+        RELEASE = "release", "Escrow release"
+        TRADE = "trade", "Trade settlement"
+        TRANSFER = "transfer", "Transfer"
+        RULING = "ruling", "Arbitration ruling"
+        CORRECTION = "correction", "Correction"
+
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    memo = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the system posted it (e.g. a scheduled settlement).",
+    )
+    reference_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reference_id = models.PositiveBigIntegerField(null=True, blank=True)
+    key = models.CharField(
+        max_length=120,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Set where a transaction must be posted at most once (settlement, ruling).",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["reference_type", "reference_id"])]
+        permissions = [
+            ("grant_credits", "Can grant credits to a division"),
+            ("mint_units", "Can mint resource units to a division"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_reason_display()}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Ledger transactions are append-only: post a correction instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Ledger transactions are append-only: post a correction instead.")
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def update(self, **kwargs: object) -> int:
+        raise ValueError("Ledger entries are append-only: post a correction instead.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("Ledger entries are append-only: post a correction instead.")
+
+
+class Entry(models.Model):
+    transaction = models.ForeignKey(
+        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount = amount_field()
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "entries"
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount=0), name="entry_amount_not_zero"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.amount:+}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("Ledger entries are append-only: post a correction instead.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Ledger entries are append-only: post a correction instead.")

@@ -1,0 +1,96 @@
+"""Who may do what (SPEC §2): division leads and members, management, auditors.
+
+Management and auditors are Django groups; a division role is a Membership. The groups' admin
+permissions are kept in step with this file after every migrate.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+
+from .models import Division, Membership
+
+MANAGEMENT = "management"
+AUDITOR = "auditor"
+
+# Models management may add/change in admin. The ledger is not here: grants and mints post
+# transactions through services, never by editing rows.
+MANAGED_MODELS = {
+    ("market", "division"),
+    ("market", "membership"),
+    ("market", "asset"),
+    ("market", "market"),
+    ("market", "round"),
+    ("django_celery_beat", "periodictask"),
+    ("django_celery_beat", "intervalschedule"),
+    ("django_celery_beat", "crontabschedule"),
+    ("arbitration", "dispute"),
+}
+MANAGEMENT_EXTRA = {("market", "grant_credits"), ("market", "mint_units")}
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def ensure_role_groups(**kwargs: Any) -> None:
+    """Create the management and auditor groups with exactly their powers; idempotent."""
+    views = Permission.objects.filter(codename__startswith="view_")
+    auditor, _ = Group.objects.get_or_create(name=AUDITOR)
+    auditor.permissions.set(views)
+    management, _ = Group.objects.get_or_create(name=MANAGEMENT)
+    managed = [
+        p
+        for p in Permission.objects.select_related("content_type")
+        if (p.content_type.app_label, p.content_type.model) in MANAGED_MODELS
+        and not p.codename.startswith("delete_")
+        or (p.content_type.app_label, p.codename) in MANAGEMENT_EXTRA
+    ]
+    management.permissions.set([*views, *managed])
+
+
+def _in_group(user: Any, name: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cache = getattr(user, "_tokenhub_groups", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._tokenhub_groups = cache
+    return name in cache
+
+
+def is_management(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False)) or _in_group(user, MANAGEMENT)
+
+
+def is_auditor(user: Any) -> bool:
+    return _in_group(user, AUDITOR)
+
+
+def sees_everything(user: Any) -> bool:
+    return is_management(user) or is_auditor(user)
+
+
+def membership_of(user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
+
+
+def division_of(user: Any) -> Division | None:
+    membership = membership_of(user)
+    return membership.division if membership else None
+
+
+def can_see_division(user: Any, division_id: int) -> bool:
+    if sees_everything(user):
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.division_id == division_id
+
+
+def can_trade_for(user: Any, division_id: int) -> bool:
+    """Only a division's own lead (or a member granted trade rights) places its orders."""
+    membership = membership_of(user)
+    return membership is not None and membership.division_id == division_id and membership.can_trade

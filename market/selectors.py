@@ -1,0 +1,48 @@
+"""Reads: rows for pages, the API and admin, each in a fixed number of queries."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from .models import Account, Asset, Division, Entry
+
+
+@dataclass(frozen=True)
+class Holding:
+    asset: Asset
+    available: Decimal
+    held: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.available + self.held
+
+
+def division_holdings(*, division: Division) -> list[Holding]:
+    """Available and held balance of every asset the division has an account for (1 query)."""
+    rows = (
+        Entry.objects.filter(account__division=division)
+        .values("account__asset", "account__kind")
+        .annotate(total=Sum("amount"))
+    )
+    totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in rows:
+        totals[row["account__asset"]][row["account__kind"]] += row["total"]
+    assets = Asset.objects.in_bulk(list(totals))
+    holdings = [
+        Holding(
+            asset=assets[pk],
+            available=kinds[Account.Kind.AVAILABLE].quantize(Decimal("0.01")),
+            held=kinds[Account.Kind.HELD].quantize(Decimal("0.01")),
+        )
+        for pk, kinds in totals.items()
+    ]
+    return sorted(holdings, key=lambda h: (not h.asset.is_credits, h.asset.code))
+
+
+def asset_totals() -> dict[str, Decimal]:
+    """Sum of every entry per asset code: zero for each, always (the double-entry invariant)."""
+    rows = Entry.objects.values("account__asset__code").annotate(total=Sum("amount"))
+    return {row["account__asset__code"]: row["total"] for row in rows}

@@ -1,0 +1,1 @@
+"""Write paths: each function is one complete, atomic change to the market's state."""

@@ -1,0 +1,254 @@
+"""Posting to the ledger: grants, mints, holds, releases and transfers.
+
+Every function here is atomic, locks the accounts it touches in primary-key order, and refuses
+anything that would take a division's account below zero.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+
+from ..errors import InsufficientFunds, MarketError
+from ..locks import accounts_for_update
+from ..models import Account, Asset, Division, Entry, LedgerTransaction
+from ..models.ledger import AMOUNT_PLACES
+
+QUANT = Decimal(1).scaleb(-AMOUNT_PLACES)
+Reason = LedgerTransaction.Reason
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: Account
+    amount: Decimal
+
+
+def to_amount(value: Decimal | int | str) -> Decimal:
+    """A money or unit amount with the ledger's fixed places; refuses more precision than that."""
+    amount = Decimal(value)
+    if not amount.is_finite():
+        raise MarketError(f"{value} is not a finite amount.")
+    if amount != amount.quantize(QUANT):
+        raise MarketError(f"{value} has more than {AMOUNT_PLACES} decimal places.")
+    return amount.quantize(QUANT)
+
+
+def account_get(*, asset: Asset, division: Division | None, kind: str) -> Account:
+    """The account, created on first use; safe when two requests create it at once."""
+    if division is None:
+        kind = Account.Kind.ISSUANCE
+    try:
+        with transaction.atomic():
+            account, _ = Account.objects.get_or_create(asset=asset, division=division, kind=kind)
+    except IntegrityError:
+        account = Account.objects.get(asset=asset, division=division, kind=kind)
+    return account
+
+
+def balances_of(account_ids: Iterable[int]) -> dict[int, Decimal]:
+    rows = (
+        Entry.objects.filter(account_id__in=list(account_ids))
+        .values("account_id")
+        .annotate(total=models.Sum("amount"))
+        .values_list("account_id", "total")
+    )
+    return defaultdict(lambda: Decimal("0.00"), {pk: total.quantize(QUANT) for pk, total in rows})
+
+
+def _check_legs(legs: Sequence[Leg]) -> None:
+    if not legs:
+        raise MarketError("A ledger transaction needs entries.")
+    per_asset: dict[int, Decimal] = defaultdict(Decimal)
+    for leg in legs:
+        if leg.amount == 0:
+            raise MarketError("A ledger entry cannot be zero.")
+        per_asset[leg.account.asset_id] += leg.amount
+    unbalanced = [asset for asset, total in per_asset.items() if total != 0]
+    if unbalanced:
+        raise MarketError(f"Entries do not balance for asset(s) {unbalanced}.")
+
+
+@transaction.atomic
+def transaction_post(
+    *,
+    reason: str,
+    legs: Sequence[Leg],
+    by: Any = None,
+    reference: models.Model | None = None,
+    memo: str = "",
+    key: str | None = None,
+) -> LedgerTransaction:
+    """Post balanced entries at once, or nothing.
+
+    Locks every account involved (by pk), then refuses if any division account would go below
+    zero. With a `key`, a second post under the same key returns the first, unchanged.
+    """
+    _check_legs(legs)
+    if key is not None:
+        existing = LedgerTransaction.objects.filter(key=key).first()
+        if existing is not None:
+            return existing
+    locked = accounts_for_update(leg.account.pk for leg in legs)
+    moved: dict[int, Decimal] = defaultdict(Decimal)
+    for leg in legs:
+        moved[leg.account.pk] += leg.amount
+    before = balances_of(moved)
+    for pk, delta in moved.items():
+        if locked[pk].division_id is not None and before[pk] + delta < 0:
+            raise _insufficient(locked[pk], before[pk], -delta)
+    txn = LedgerTransaction.objects.create(
+        reason=reason,
+        memo=memo[:300],
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+        reference_type=ContentType.objects.get_for_model(reference) if reference else None,
+        reference_id=reference.pk if reference else None,
+        key=key,
+    )
+    Entry.objects.bulk_create(
+        Entry(transaction=txn, account_id=pk, amount=delta)
+        for pk, delta in moved.items()
+        if delta != 0
+    )
+    return txn
+
+
+def _insufficient(account: Account, balance: Decimal, needed: Decimal) -> InsufficientFunds:
+    where = "held in escrow" if account.kind == Account.Kind.HELD else "available"
+    what = "credits" if account.asset.is_credits else f"{account.asset.unit} of {account.asset}"
+    return InsufficientFunds(
+        f"Insufficient funds: {account.division} has {balance} {what} {where}, needs {needed}."
+    )
+
+
+def _division_accounts(division: Division, asset: Asset) -> tuple[Account, Account]:
+    return (
+        account_get(asset=asset, division=division, kind=Account.Kind.AVAILABLE),
+        account_get(asset=asset, division=division, kind=Account.Kind.HELD),
+    )
+
+
+def _positive(amount: Decimal | int | str, what: str) -> Decimal:
+    value = to_amount(amount)
+    if value <= 0:
+        raise MarketError(f"The {what} must be positive, not {value}.")
+    return value
+
+
+def _units(quantity: Decimal | int | str) -> Decimal:
+    value = _positive(quantity, "quantity")
+    if value != value.to_integral_value():
+        raise MarketError(f"Units come in whole numbers, not {quantity}.")
+    return value
+
+
+def credits_asset() -> Asset:
+    asset, _ = Asset.objects.get_or_create(
+        code="credits", defaults={"name": "Credits", "kind": Asset.Kind.CREDITS}
+    )
+    return asset
+
+
+@transaction.atomic
+def credits_grant(
+    *,
+    division: Division,
+    amount: Decimal | int | str,
+    by: Any,
+    memo: str = "",
+    key: str | None = None,
+) -> LedgerTransaction:
+    """Management grants a budget: credits move from issuance to the division's available."""
+    value = _positive(amount, "grant")
+    asset = credits_asset()
+    available, _ = _division_accounts(division, asset)
+    issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
+    legs = [Leg(issuance, -value), Leg(available, value)]
+    return transaction_post(
+        reason=Reason.GRANT, legs=legs, by=by, memo=memo, reference=division, key=key
+    )
+
+
+@transaction.atomic
+def units_mint(
+    *,
+    division: Division,
+    asset: Asset,
+    quantity: Decimal | int | str,
+    by: Any,
+    memo: str = "",
+    key: str | None = None,
+) -> LedgerTransaction:
+    """Management mints capacity (GPU-hours, tokens) into a division's holdings."""
+    if asset.is_credits:
+        raise MarketError("Credits are granted, not minted.")
+    value = _units(quantity)
+    available, _ = _division_accounts(division, asset)
+    issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
+    legs = [Leg(issuance, -value), Leg(available, value)]
+    return transaction_post(
+        reason=Reason.MINT, legs=legs, by=by, memo=memo, reference=division, key=key
+    )
+
+
+@transaction.atomic
+def hold(
+    *,
+    division: Division,
+    asset: Asset,
+    amount: Decimal | int | str,
+    by: Any = None,
+    reference: models.Model | None = None,
+    memo: str = "",
+) -> LedgerTransaction:
+    """Escrow: move from available to held; refused if available cannot cover it."""
+    value = _positive(amount, "hold")
+    available, held = _division_accounts(division, asset)
+    legs = [Leg(available, -value), Leg(held, value)]
+    return transaction_post(reason=Reason.HOLD, legs=legs, by=by, reference=reference, memo=memo)
+
+
+@transaction.atomic
+def release(
+    *,
+    division: Division,
+    asset: Asset,
+    amount: Decimal | int | str,
+    by: Any = None,
+    reference: models.Model | None = None,
+    memo: str = "",
+) -> LedgerTransaction:
+    """Give escrow back: move from held to available."""
+    value = _positive(amount, "release")
+    available, held = _division_accounts(division, asset)
+    legs = [Leg(held, -value), Leg(available, value)]
+    return transaction_post(reason=Reason.RELEASE, legs=legs, by=by, reference=reference, memo=memo)
+
+
+@transaction.atomic
+def transfer(
+    *,
+    source: Division,
+    target: Division,
+    asset: Asset,
+    amount: Decimal | int | str,
+    by: Any,
+    reason: str = Reason.TRANSFER,
+    reference: models.Model | None = None,
+    memo: str = "",
+    key: str | None = None,
+) -> LedgerTransaction:
+    """Move from one division's available to another's; refused if the source cannot cover it."""
+    value = _positive(amount, "transfer")
+    if source.pk == target.pk:
+        raise MarketError("A transfer needs two different divisions.")
+    source_available, _ = _division_accounts(source, asset)
+    target_available, _ = _division_accounts(target, asset)
+    legs = [Leg(source_available, -value), Leg(target_available, value)]
+    return transaction_post(
+        reason=reason, legs=legs, by=by, reference=reference, memo=memo, key=key
+    )

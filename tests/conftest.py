@@ -1,0 +1,61 @@
+import os
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL-only tests skip on a laptop's SQLite, but never in CI: there they must run."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+    if on_postgres:
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError("CI must run the suite on PostgreSQL: set DATABASE_URL.")
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def management(db):
+    return factories.management_user()
+
+
+@pytest.fixture
+def auditor(db):
+    return factories.auditor_user()
+
+
+@pytest.fixture
+def division(db):
+    return factories.DivisionFactory()
+
+
+@pytest.fixture
+def other_division(db):
+    return factories.DivisionFactory()
+
+
+@pytest.fixture
+def lead(division):
+    return factories.lead_of(division)
+
+
+@pytest.fixture
+def other_lead(other_division):
+    return factories.lead_of(other_division)
+
+
+@pytest.fixture
+def member(division):
+    return factories.member_of(division)

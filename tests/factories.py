@@ -1,0 +1,96 @@
+"""factory_boy factories, plus helpers that build state through the real services."""
+
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from market import roles
+from market.models import Asset, Division, Membership
+from market.services import ledger
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class DivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Division
+
+    name = factory.Sequence(lambda n: f"Division {n}")
+    slug = factory.Sequence(lambda n: f"division-{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    division = factory.SubFactory(DivisionFactory)
+    role = Membership.Role.MEMBER
+
+
+class GpuAssetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Asset
+
+    code = factory.Sequence(lambda n: f"gpu-h100-pool{n}")
+    name = factory.Sequence(lambda n: f"H100 GPU-hours, pool {n}")
+    kind = Asset.Kind.GPU
+    gpu_type = "H100"
+    pool = "eu-west"
+    delivery_start = factory.LazyFunction(lambda: _now())
+    delivery_end = factory.LazyFunction(lambda: _now())
+
+
+def _now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def lead_of(division):
+    return MembershipFactory(division=division, role=Membership.Role.LEAD).user
+
+
+def member_of(division, *, may_trade=False):
+    return MembershipFactory(division=division, may_trade=may_trade).user
+
+
+def _group_user(name, **kwargs):
+    roles.ensure_role_groups()
+    user = UserFactory(is_staff=True, **kwargs)
+    user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+def management_user():
+    return _group_user(roles.MANAGEMENT)
+
+
+def auditor_user():
+    return _group_user(roles.AUDITOR)
+
+
+def funded(division, credits=Decimal("1000.00"), by=None):
+    ledger.credits_grant(division=division, amount=credits, by=by, memo="test budget")
+    return division
+
+
+def stocked(division, asset, units=100, by=None):
+    ledger.units_mint(division=division, asset=asset, quantity=units, by=by, memo="test capacity")
+    return division

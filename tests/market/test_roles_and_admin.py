@@ -1,0 +1,91 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from market.models import LedgerTransaction
+from market.selectors import division_holdings
+from tests import factories
+
+
+def test_landing_page_signs_a_lead_in_and_shows_their_division(client, lead, division):
+    factories.funded(division, Decimal("42.00"))
+    response = client.get("/", follow=True)
+    assert b"Sign in to Tokenhub" in response.content
+    response = client.post(
+        reverse("login"), {"username": lead.username, "password": factories.PASSWORD}, follow=True
+    )
+    assert response.status_code == 200
+    assert division.name.encode() in response.content
+    assert b"42.00" in response.content
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, lead):
+    response = client.post(reverse("login"), {"username": lead.username, "password": "nope"})
+    assert b"didn't match" in response.content
+
+
+def test_management_grants_credits_as_a_ledger_transaction(client, management, division):
+    client.force_login(management)
+    url = reverse("admin:market_division_grant", args=[division.pk])
+    response = client.post(url, {"amount": "500.00", "memo": "Q3"})
+    assert response.status_code == 302
+    txn = LedgerTransaction.objects.get(reason="grant")
+    assert (txn.created_by, txn.memo) == (management, "Q3")
+    assert division_holdings(division=division)[0].available == Decimal("500.00")
+
+
+def test_management_mints_units(client, management, division):
+    gpu = factories.GpuAssetFactory()
+    client.force_login(management)
+    url = reverse("admin:market_division_mint", args=[division.pk])
+    response = client.post(url, {"asset": gpu.pk, "quantity": "64"})
+    assert response.status_code == 302
+    assert division_holdings(division=division)[0].available == 64
+
+
+@pytest.mark.parametrize("page", ["grant", "mint"])
+def test_auditor_cannot_grant_or_mint(client, auditor, division, page):
+    client.force_login(auditor)
+    url = reverse(f"admin:market_division_{page}", args=[division.pk])
+    assert client.post(url, {"amount": "1", "quantity": "1"}).status_code == 403
+    assert not LedgerTransaction.objects.exists()
+
+
+def test_auditor_reads_every_admin_page_but_changes_nothing(client, auditor, division):
+    factories.funded(division)
+    client.force_login(auditor)
+    for model in ["division", "membership", "ledgertransaction", "entry", "account"]:
+        assert client.get(reverse(f"admin:market_{model}_changelist")).status_code == 200
+    change = reverse("admin:market_division_change", args=[division.pk])
+    assert client.get(change).status_code == 200  # a read-only view
+    response = client.post(change, {"name": "Renamed", "slug": division.slug})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:market_division_add")).status_code == 403
+
+
+def test_nobody_edits_the_ledger_in_admin(client, management, division):
+    factories.funded(division)
+    client.force_login(management)
+    txn = LedgerTransaction.objects.get()
+    assert client.get(reverse("admin:market_ledgertransaction_add")).status_code == 403
+    delete = reverse("admin:market_ledgertransaction_delete", args=[txn.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+
+
+def test_division_lead_has_no_admin(client, lead):
+    client.force_login(lead)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_seed_demo_is_idempotent(db):
+    from market import demo
+    from market.selectors import asset_totals
+
+    demo.seed_all()
+    first = LedgerTransaction.objects.count()
+    demo.seed_all()
+    assert LedgerTransaction.objects.count() == first
+    assert all(total == 0 for total in asset_totals().values())

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Tokenhub management"
+admin.site.site_title = "Tokenhub management"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("market.urls")),
+]

@@ -6,8 +6,12 @@ class MarketConfig(AppConfig):
     verbose_name = "Market"
 
     def ready(self) -> None:
+        from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
         from . import roles
+        from .models import Asset, Division, Market, Membership
 
         post_migrate.connect(roles.ensure_role_groups, sender=self)
+        for model in (Asset, Division, Market, Membership):
+            auditlog.register(model)

@@ -1,16 +1,21 @@
 """Demo data modelled on the product's story; every step is idempotent so seeding twice is safe."""
 
+import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from . import roles
-from .models import Division, Membership
-from .services import ledger
+from .errors import MarketError
+from .models import Asset, Division, Market, Membership, Round
+from .services import ledger, orders, rounds
 
 DEMO_PASSWORD = "tokenhub-demo"  # noqa: S105 - printed for the demo on purpose
 
@@ -84,5 +89,132 @@ def seed_people_and_budgets() -> list[tuple[str, str]]:
     return sign_ins
 
 
+@dataclass(frozen=True)
+class DemoMarket:
+    slug: str
+    name: str
+    asset: dict[str, Any]
+    seller: str
+    capacity: int
+    buyers: tuple[str, ...]
+    price: Decimal
+
+
+def _demo_markets() -> list[DemoMarket]:
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    week, month = today + timedelta(days=7), today + timedelta(days=30)
+    gpu = {
+        "kind": Asset.Kind.GPU,
+        "gpu_type": "H100",
+        "pool": "eu-west",
+        "delivery_start": week,
+        "delivery_end": week + timedelta(days=7),
+    }
+    tokens = {
+        "kind": Asset.Kind.TOKENS,
+        "model_name": "tokenhub-large",
+        "delivery_start": month,
+        "delivery_end": month + timedelta(days=30),
+    }
+    return [
+        DemoMarket(
+            "h100-eu-west",
+            "H100 GPU-hours · eu-west · next week",
+            gpu,
+            "cloud",
+            20_000,
+            ("assistant", "agents", "maas", "innovation"),
+            Decimal("2.40"),
+        ),
+        DemoMarket(
+            "tokens-large",
+            "tokenhub-large · 1M tokens · next month",
+            tokens,
+            "model-lab",
+            50_000,
+            ("assistant", "agents", "ecommerce", "maas"),
+            Decimal("0.80"),
+        ),
+    ]
+
+
+@transaction.atomic
+def seed_markets() -> None:
+    """Two markets with two-minute rounds, capacity minted to their natural sellers."""
+    management = get_user_model().objects.get(username="management")
+    for spec in _demo_markets():
+        asset, _ = Asset.objects.get_or_create(
+            code=spec.slug, defaults={"name": spec.name, **spec.asset}
+        )
+        market, _ = Market.objects.get_or_create(
+            asset=asset,
+            defaults={"name": spec.name, "slug": spec.slug, "round_minutes": 2, "gap_minutes": 0},
+        )
+        ledger.units_mint(
+            division=Division.objects.get(slug=spec.seller),
+            asset=asset,
+            quantity=spec.capacity,
+            by=management,
+            memo="Opening capacity",
+            key=f"demo:mint:{spec.slug}",
+        )
+    _ensure_demo_trader()
+
+
+def _ensure_demo_trader() -> None:
+    every, _ = IntervalSchedule.objects.get_or_create(every=20, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.get_or_create(
+        name="Demo: place a few orders in each open round",
+        defaults={"task": "market.demo_trade", "interval": every},
+    )
+
+
+def demo_trade(*, now: datetime | None = None) -> int:
+    """Place a handful of plausible bids and asks in every open round that has none from the demo.
+
+    Demo only (seed_demo schedules it), so a newcomer sees rounds clear with real prices.
+    """
+    placed = 0
+    specs = {spec.slug: spec for spec in _demo_markets()}
+    for round_ in Round.objects.filter(state=Round.State.OPEN).select_related("market"):
+        spec = specs.get(round_.market.slug)
+        if spec is None or round_.orders.exists():
+            continue
+        placed += _place_demo_orders(round_, spec)
+    return placed
+
+
+def _place_demo_orders(round_: Round, spec: DemoMarket) -> int:
+    rng = random.Random(round_.pk)  # noqa: S311 - demo prices, not security
+    placed = 0
+    users = {
+        m.division.slug: m.user
+        for m in Membership.objects.filter(role="lead").select_related("user", "division")
+    }
+    tick = round_.tick
+    for slug in spec.buyers:
+        limit = (spec.price * Decimal(rng.uniform(0.85, 1.15))).quantize(tick)
+        placed += _try_place(users[slug], round_, "buy", rng.randint(50, 400), limit)
+    for _ in range(3):
+        limit = (spec.price * Decimal(rng.uniform(0.8, 1.1))).quantize(tick)
+        placed += _try_place(users[spec.seller], round_, "sell", rng.randint(100, 500), limit)
+    return placed
+
+
+def _try_place(user: Any, round_: Round, side: str, quantity: int, limit: Decimal) -> int:
+    try:
+        orders.order_place(user=user, round_id=round_.pk, side=side, quantity=quantity, limit=limit)
+    except MarketError:
+        return 0
+    return 1
+
+
 def seed_all() -> list[tuple[str, str]]:
-    return seed_people_and_budgets()
+    sign_ins = seed_people_and_budgets()
+    seed_markets()
+    for market_id in Market.objects.filter(halted=False).values_list("id", flat=True):
+        new = rounds.round_schedule_next(market_id=market_id)
+        if new is not None:
+            rounds.round_open(round_id=new.pk)
+    demo_trade()
+    return sign_ins

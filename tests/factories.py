@@ -1,5 +1,6 @@
 """factory_boy factories, plus helpers that build state through the real services."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -7,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from market import roles
-from market.models import Asset, Division, Membership
-from market.services import ledger
+from market.models import Asset, Division, Market, Membership
+from market.services import ledger, orders, rounds
 
 PASSWORD = "correct horse battery staple"
 
@@ -94,3 +95,52 @@ def funded(division, credits=Decimal("1000.00"), by=None):
 def stocked(division, asset, units=100, by=None):
     ledger.units_mint(division=division, asset=asset, quantity=units, by=by, memo="test capacity")
     return division
+
+
+class MarketFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Market
+
+    asset = factory.SubFactory(GpuAssetFactory)
+    name = factory.Sequence(lambda n: f"H100 market {n}")
+    slug = factory.Sequence(lambda n: f"h100-{n}")
+
+
+def open_round(market=None, minutes=5):
+    """A round open for orders now, created through the scheduling services."""
+    market = market or MarketFactory()
+    round_ = rounds.round_schedule_next(market_id=market.pk)
+    assert rounds.round_open(round_id=round_.pk)
+    round_.refresh_from_db()
+    return round_
+
+
+def close_and_finish(round_):
+    """Close a round as if its time were up, then clear and settle it."""
+    later = round_.closes_at + timedelta(seconds=1)
+    rounds.round_close(round_id=round_.pk, now=later)
+    state = rounds.round_finish(round_id=round_.pk)
+    round_.refresh_from_db()
+    return state
+
+
+def bid(user, round_, quantity, limit):
+    return orders.order_place(
+        user=user, round_id=round_.pk, side="buy", quantity=quantity, limit=limit
+    )
+
+
+def ask(user, round_, quantity, limit):
+    return orders.order_place(
+        user=user, round_id=round_.pk, side="sell", quantity=quantity, limit=limit
+    )
+
+
+def trader(credits=Decimal("10000.00"), units=0, asset=None):
+    """A new division with a lead, funded; returns the lead."""
+    division = DivisionFactory()
+    if credits:
+        funded(division, credits)
+    if units:
+        stocked(division, asset, units)
+    return lead_of(division)

@@ -1,5 +1,5 @@
 """Management's workspace for the market; auditors get the same pages read-only."""
 
-from . import divisions, ledger
+from . import auction, divisions, ledger
 
-__all__ = ["divisions", "ledger"]
+__all__ = ["auction", "divisions", "ledger"]

@@ -119,9 +119,14 @@ def transaction_post(
 
 def _insufficient(account: Account, balance: Decimal, needed: Decimal) -> InsufficientFunds:
     where = "held in escrow" if account.kind == Account.Kind.HELD else "available"
-    what = "credits" if account.asset.is_credits else f"{account.asset.unit} of {account.asset}"
+    asset = account.asset
+    if asset.is_credits:
+        return InsufficientFunds(
+            f"Insufficient funds: {account.division} has {balance} credits {where}, needs {needed}."
+        )
     return InsufficientFunds(
-        f"Insufficient funds: {account.division} has {balance} {what} {where}, needs {needed}."
+        f"Insufficient holdings: {account.division} has {balance:.0f} {asset.unit} of "
+        f"{asset} {where}, needs {needed:.0f}."
     )
 
 
@@ -252,3 +257,10 @@ def transfer(
     return transaction_post(
         reason=reason, legs=legs, by=by, reference=reference, memo=memo, key=key
     )
+
+
+def account_by_id(division_id: int, asset: Asset, kind: str) -> Account:
+    try:
+        return Account.objects.get(asset=asset, division_id=division_id, kind=kind)
+    except Account.DoesNotExist:
+        return account_get(asset=asset, division=Division.objects.get(pk=division_id), kind=kind)

@@ -156,7 +156,7 @@ def test_concurrent_holds_never_overdraw():
     assert outcomes.count("held") == 16
     refusals = [o for o in outcomes if o != "held"]
     assert len(refusals) == 16
-    assert all(r.startswith("Insufficient funds") for r in refusals)
+    assert all(r.startswith("Insufficient funds: ") for r in refusals)
     assert (credits_of(division).available, credits_of(division).held) == (0, 160)
 
 

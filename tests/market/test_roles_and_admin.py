@@ -89,3 +89,39 @@ def test_seed_demo_is_idempotent(db):
     demo.seed_all()
     assert LedgerTransaction.objects.count() == first
     assert all(total == 0 for total in asset_totals().values())
+
+
+def test_management_halts_a_market_in_admin_and_the_change_is_audited(client, management):
+    from auditlog.models import LogEntry
+
+    from market.models import Market, Round
+
+    round_ = factories.open_round()
+    buyer = factories.trader(Decimal(100))
+    factories.bid(buyer, round_, 10, "5.00")
+    client.force_login(management)
+    url = reverse("admin:market_market_changelist")
+    data = {"action": "halt", "_selected_action": [round_.market_id], "reason": "Bad prices"}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    market = Market.objects.get()
+    assert (market.halted, market.halt_reason) == (True, "Bad prices")
+    assert Round.objects.get().state == "halted"
+    assert division_holdings(division=buyer.membership.division)[0].held == 0
+    entry = LogEntry.objects.get_for_object(market).first()
+    assert entry.actor == management
+    assert "halted" in entry.changes_dict
+    # and resuming schedules a new round
+    client.post(url, {"action": "resume", "_selected_action": [market.pk]})
+    assert Round.objects.filter(state__in=["scheduled", "open"]).count() == 1
+
+
+def test_a_rule_change_applies_from_the_next_round(client, management):
+    from market.models import Market
+
+    round_ = factories.open_round()
+    market = Market.objects.get()
+    market.tick = Decimal("0.50")
+    market.save()
+    buyer = factories.trader(Decimal(100))
+    factories.bid(buyer, round_, 1, "1.01")  # the open round keeps its 0.01 tick

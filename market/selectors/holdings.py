@@ -1,4 +1,4 @@
-"""Reads: rows for pages, the API and admin, each in a fixed number of queries."""
+"""What a division holds: available and held balances per asset, and the ledger's totals."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from .models import Account, Asset, Division, Entry
+from ..models import Account, Asset, Division, Entry
+
+CENT = Decimal("0.01")  # SQLite sums decimals as floats: round back to the ledger's places
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,8 @@ def division_holdings(*, division: Division) -> list[Holding]:
     holdings = [
         Holding(
             asset=assets[pk],
-            available=kinds[Account.Kind.AVAILABLE].quantize(Decimal("0.01")),
-            held=kinds[Account.Kind.HELD].quantize(Decimal("0.01")),
+            available=kinds[Account.Kind.AVAILABLE].quantize(CENT),
+            held=kinds[Account.Kind.HELD].quantize(CENT),
         )
         for pk, kinds in totals.items()
     ]
@@ -45,4 +47,4 @@ def division_holdings(*, division: Division) -> list[Holding]:
 def asset_totals() -> dict[str, Decimal]:
     """Sum of every entry per asset code: zero for each, always (the double-entry invariant)."""
     rows = Entry.objects.values("account__asset__code").annotate(total=Sum("amount"))
-    return {row["account__asset__code"]: row["total"] for row in rows}
+    return {row["account__asset__code"]: row["total"].quantize(CENT) for row in rows}

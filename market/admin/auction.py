@@ -1,0 +1,85 @@
+"""Management's market controls: rules, schedule, halt and resume; rounds and orders read-only."""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from ..models import Fill, Market, Order, Round
+from ..services import markets
+from .base import ReadOnlyAdmin
+
+
+class HaltForm(forms.Form):
+    reason = forms.CharField(max_length=300, help_text="Shown to every division lead.")
+
+
+@admin.register(Market)
+class MarketAdmin(admin.ModelAdmin):
+    list_display = ["name", "asset", "tick", "floor", "cap", "rule", "round_minutes", "halted"]
+    list_filter = ["halted", "rule", "asset__kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["halted", "halt_reason"]
+    actions = ["halt", "resume"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "asset"]}),
+        ("Pricing rules (apply from the next round)", {"fields": ["tick", "floor", "cap", "rule"]}),
+        ("Schedule", {"fields": ["round_minutes", "gap_minutes"]}),
+        ("Disputes", {"fields": ["response_hours", "ruling_hours", "appeal_hours"]}),
+        ("Status (use the halt and resume actions)", {"fields": ["halted", "halt_reason"]}),
+    ]
+
+    @admin.action(description="Halt selected markets (cancel the open round, release holds)")
+    def halt(self, request: HttpRequest, queryset: QuerySet[Market]) -> HttpResponse | None:
+        form = HaltForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            for market in queryset:
+                markets.market_halt(
+                    market_id=market.pk, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            messages.success(request, f"Halted {queryset.count()} market(s); holds released.")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Halt markets",
+            "form": form,
+            "markets": queryset,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/market/market/halt.html", context)
+
+    @admin.action(description="Resume selected markets")
+    def resume(self, request: HttpRequest, queryset: QuerySet[Market]) -> None:
+        for market in queryset:
+            markets.market_resume(market_id=market.pk, by=request.user)
+        messages.success(request, f"Resumed {queryset.count()} market(s).")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Round)
+class RoundAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "state", "opens_at", "closes_at", "price", "volume", "settled_at"]
+    list_filter = ["state", "market"]
+    date_hierarchy = "opens_at"
+    list_select_related = ["market"]
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnlyAdmin):
+    list_display = ["id", "round", "division", "side", "quantity", "limit", "state", "created_at"]
+    list_filter = ["state", "side", "round__market", "division"]
+    list_select_related = ["round__market", "division"]
+    search_fields = ["id"]
+
+
+@admin.register(Fill)
+class FillAdmin(ReadOnlyAdmin):
+    list_display = ["id", "round", "division", "side", "quantity", "price", "amount"]
+    list_filter = ["round__market", "division", "side"]
+    list_select_related = ["round__market", "division"]

@@ -1,0 +1,149 @@
+"""Placing, changing and cancelling sealed orders, each with its escrow kept in step.
+
+Locks: the round FOR SHARE first (so it cannot close mid-change), then the order, then the
+division's accounts by pk (in the ledger). Settlement takes the round FOR UPDATE first too, so
+the two never wait on each other in opposite orders.
+"""
+
+import time
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from .. import roles
+from ..errors import InvalidState, MarketError, NotAllowed
+from ..locks import round_for_share
+from ..models import Division, Market, Order, Round, Side
+from ..rules import parse_limit, parse_quantity
+from . import ledger
+
+
+def _seq() -> int:
+    """Time priority among orders at the same marginal limit: microseconds since the epoch."""
+    return time.time_ns() // 1000
+
+
+def _trading_division(user: Any) -> Division:
+    membership = roles.membership_of(user)
+    if membership is None:
+        raise NotAllowed("Only a division's lead (or a member with trade rights) places orders.")
+    if not membership.can_trade:
+        raise NotAllowed(
+            f"You are a member of {membership.division} without trade rights; ask your lead."
+        )
+    return membership.division
+
+
+def _open_round(round_id: int) -> tuple[Round, Market]:
+    try:
+        round_ = round_for_share(round_id)
+    except Round.DoesNotExist:
+        raise MarketError(f"There is no round {round_id}.", field="round") from None
+    market = Market.objects.select_related("asset").get(pk=round_.market_id)
+    if market.halted:
+        raise InvalidState(
+            f"{market} is halted by management: {market.halt_reason or 'no reason given'}."
+        )
+    if round_.state != Round.State.OPEN or round_.closes_at <= timezone.now():
+        raise InvalidState(
+            f"Round {round_.number} of {market} is not open for orders ({round_.state})."
+        )
+    return round_, market
+
+
+def _escrow_asset(order: Order, market: Market) -> Any:
+    return ledger.credits_asset() if order.is_bid else market.asset
+
+
+@transaction.atomic
+def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: Any) -> Order:
+    """Place a sealed order and escrow what it could cost (bid) or deliver (ask); all or nothing."""
+    division = _trading_division(user)
+    if side not in Side.values:
+        raise MarketError(f"Side must be 'buy' or 'sell', not {side!r}.", field="side")
+    round_, market = _open_round(round_id)
+    order = Order(
+        round=round_,
+        division=division,
+        side=side,
+        quantity=parse_quantity(quantity),
+        limit=parse_limit(limit, round_),
+        placed_by=user,
+        seq=_seq(),
+    )
+    opposite = Side.SELL if side == Side.BUY else Side.BUY
+    if Order.objects.filter(round=round_, division=division, side=opposite, state="open").exists():
+        raise MarketError(
+            f"{division} already has an open {Side(opposite).label.lower()} in this round; "
+            "a division cannot trade with itself.",
+            field="side",
+        )
+    order.save()
+    ledger.hold(
+        division=division,
+        asset=_escrow_asset(order, market),
+        amount=order.escrow,
+        by=user,
+        reference=order,
+        memo=f"Escrow for order #{order.pk}: {order}",
+    )
+    return order
+
+
+def _own_open_order(user: Any, order_id: int) -> tuple[Order, Round, Market]:
+    round_id = Order.objects.filter(pk=order_id).values_list("round_id", flat=True).first()
+    if round_id is None:
+        raise MarketError(f"There is no order {order_id}.")
+    round_for_share(round_id)
+    order = Order.objects.select_for_update().get(pk=order_id)
+    division = _trading_division(user)
+    if order.division_id != division.pk:
+        raise NotAllowed("You can only change your own division's orders.")
+    if order.state != Order.State.OPEN:
+        raise InvalidState(f"Order #{order.pk} is {order.get_state_display().lower()}.")
+    round_, market = _open_round(round_id)
+    return order, round_, market
+
+
+@transaction.atomic
+def order_change(*, user: Any, order_id: int, quantity: Any = None, limit: Any = None) -> Order:
+    """Change quantity and/or limit; the escrow grows (if affordable) or shrinks to match."""
+    order, round_, market = _own_open_order(user, order_id)
+    if quantity is None and limit is None:
+        raise MarketError("Give a new quantity or a new price to change the order.")
+    before = order.escrow
+    if quantity is not None:
+        order.quantity = parse_quantity(quantity)
+    if limit is not None:
+        order.limit = parse_limit(limit, round_)
+    after = order.escrow
+    order.seq = _seq()
+    order.save(update_fields=["quantity", "limit", "seq", "updated_at"])
+    _adjust_escrow(order, market, after - before, user)
+    return order
+
+
+def _adjust_escrow(order: Order, market: Market, delta: Decimal, user: Any) -> None:
+    if delta == 0:
+        return
+    move = ledger.hold if delta > 0 else ledger.release
+    move(
+        division=order.division,
+        asset=_escrow_asset(order, market),
+        amount=abs(delta),
+        by=user,
+        reference=order,
+        memo=f"Escrow change for order #{order.pk}: {order}",
+    )
+
+
+@transaction.atomic
+def order_cancel(*, user: Any, order_id: int) -> Order:
+    """Cancel an open order in an open round and release all of its escrow."""
+    order, _, market = _own_open_order(user, order_id)
+    order.state = Order.State.CANCELLED
+    order.save(update_fields=["state", "updated_at"])
+    _adjust_escrow(order, market, -order.escrow, user)
+    return order

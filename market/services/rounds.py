@@ -1,0 +1,271 @@
+"""A round's life: scheduled → open → closed → cleared → settled, or halted/cancelled.
+
+Every transition locks the round row FOR UPDATE and checks the state it finds, so a repeated
+call, a retried task or a second worker does nothing. Clearing and settling are separate
+transactions: a crash between them leaves a cleared round that the next tick settles.
+"""
+
+import logging
+from collections import defaultdict
+from collections.abc import Hashable
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import DecimalField, F, Max, Sum
+from django.utils import timezone
+
+from .. import clearing
+from ..locks import round_for_update
+from ..models import Account, Fill, Market, Order, Round
+from ..models.ledger import LedgerTransaction
+from . import ledger
+
+log = logging.getLogger("tokenhub.rounds")
+State = Round.State
+UPCOMING = (State.SCHEDULED, State.OPEN)
+MONEY = DecimalField(max_digits=30, decimal_places=2)
+
+
+@transaction.atomic
+def round_schedule_next(*, market_id: int, now: datetime | None = None) -> Round | None:
+    """Create the market's next round if it has none scheduled or open; None if halted."""
+    market = Market.objects.select_for_update().get(pk=market_id)
+    if market.halted or market.rounds.filter(state__in=UPCOMING).exists():
+        return None
+    now = now or timezone.now()
+    last = market.rounds.aggregate(number=Max("number"), closes=Max("closes_at"))
+    opens_at = now
+    if last["closes"] is not None:
+        opens_at = max(now, last["closes"] + timedelta(minutes=market.gap_minutes))
+    round_ = Round.objects.create(
+        market=market,
+        number=(last["number"] or 0) + 1,
+        opens_at=opens_at,
+        closes_at=opens_at + timedelta(minutes=market.round_minutes),
+        tick=market.tick,
+        floor=market.floor,
+        cap=market.cap,
+        rule=market.rule,
+    )
+    log.info("round scheduled", extra={"round_id": round_.pk, "market_id": market.pk})
+    return round_
+
+
+@transaction.atomic
+def round_open(*, round_id: int, now: datetime | None = None) -> bool:
+    round_ = round_for_update(round_id)
+    if round_.state != State.SCHEDULED or round_.opens_at > (now or timezone.now()):
+        return False
+    round_.state = State.OPEN
+    round_.save(update_fields=["state"])
+    log.info("round opened", extra={"round_id": round_id})
+    return True
+
+
+@transaction.atomic
+def round_close(*, round_id: int, now: datetime | None = None) -> bool:
+    """Close an open round whose time is up; waits for orders in flight (they hold FOR SHARE)."""
+    round_ = round_for_update(round_id)
+    if round_.state != State.OPEN or round_.closes_at > (now or timezone.now()):
+        return False
+    round_.state = State.CLOSED
+    round_.save(update_fields=["state"])
+    log.info("round closed", extra={"round_id": round_id})
+    return True
+
+
+def _book(round_: Round) -> tuple[list[clearing.Order], dict[Hashable, int]]:
+    """The round's open orders for the engine, and which division placed each."""
+    rows = Order.objects.filter(round=round_, state=Order.State.OPEN).values_list(
+        "id", "side", "quantity", "limit", "seq", "division_id"
+    )
+    book: list[clearing.Order] = []
+    divisions: dict[Hashable, int] = {}
+    for pk, side, qty, limit, seq, division_id in rows:
+        book.append(clearing.Order(pk, side, qty, limit, seq))
+        divisions[pk] = division_id
+    return book, divisions
+
+
+def _curve(points: list[tuple[Decimal, int]]) -> list[list[str | int]]:
+    return [[str(price), units] for price, units in points]
+
+
+@transaction.atomic
+def round_clear(*, round_id: int) -> bool:
+    """Run the pure clearing rule on a closed round and record the result and every fill."""
+    round_ = round_for_update(round_id)
+    if round_.state != State.CLOSED:
+        return False
+    book, divisions = _book(round_)
+    result = clearing.clear(
+        book, rule=round_.rule, floor=round_.floor, cap=round_.cap, tick=round_.tick
+    )
+    orders = Order.objects.filter(round=round_, state=Order.State.OPEN)
+    _record_fills(round_, book, divisions, result)
+    orders.filter(fill__quantity=F("quantity")).update(state=Order.State.FILLED)
+    orders.filter(fill__isnull=False).update(state=Order.State.PARTIAL)
+    orders.update(state=Order.State.UNFILLED)
+    round_.state = State.CLEARED
+    round_.price, round_.volume = result.price, result.volume
+    round_.price_low, round_.price_high = result.low, result.high
+    round_.demand, round_.supply = _curve(result.demand), _curve(result.supply)
+    round_.cleared_at = timezone.now()
+    round_.save()
+    log.info(
+        "round cleared",
+        extra={
+            "round_id": round_id,
+            "price": str(result.price),
+            "volume": result.volume,
+            "orders": len(book),
+            "fills": len(result.fills),
+        },
+    )
+    return True
+
+
+def _record_fills(
+    round_: Round,
+    book: list[clearing.Order],
+    divisions: dict[Hashable, int],
+    result: clearing.Clearing,
+) -> None:
+    price = result.price
+    if price is None:
+        return
+    sides = {o.id: o.side for o in book}
+    Fill.objects.bulk_create(
+        (
+            Fill(
+                order_id=int(order_id),  # type: ignore[call-overload]
+                round=round_,
+                division_id=divisions[order_id],
+                side=sides[order_id],
+                quantity=units,
+                price=price,
+                amount=price * units,
+            )
+            for order_id, units in result.fills.items()
+        ),
+        batch_size=5000,
+    )
+
+
+@transaction.atomic
+def round_settle(*, round_id: int) -> bool:
+    """Post the round's trades in one ledger transaction, exactly once.
+
+    Buyers pay price × filled units from escrow and get the rest of their escrow back; sellers
+    are credited and deliver the units they sold from escrow, unsold units returning to them.
+    """
+    round_ = round_for_update(round_id)
+    if round_.state != State.CLEARED:
+        return False
+    market = round_.market
+    legs = _settlement_legs(round_, market)
+    if legs:
+        ledger.transaction_post(
+            reason=LedgerTransaction.Reason.TRADE,
+            legs=legs,
+            reference=round_,
+            memo=f"Settlement of {round_}: {round_.volume} at {round_.price}",
+            key=f"round:{round_.pk}:settle",
+        )
+    round_.state = State.SETTLED
+    round_.settled_at = timezone.now()
+    round_.save(update_fields=["state", "settled_at"])
+    log.info("round settled", extra={"round_id": round_id, "legs": len(legs)})
+    return True
+
+
+def _settlement_legs(round_: Round, market: Market) -> list[ledger.Leg]:
+    credits, units = ledger.credits_asset(), market.asset
+    escrow = (
+        Order.objects.filter(round=round_)
+        .exclude(state=Order.State.CANCELLED)
+        .values("division_id", "side")
+        .annotate(
+            credits=Sum(F("quantity") * F("limit"), output_field=MONEY), units=Sum("quantity")
+        )
+    )
+    traded = (
+        Fill.objects.filter(round=round_)
+        .values("division_id", "side")
+        .annotate(credits=Sum("amount", output_field=MONEY), units=Sum("quantity"))
+    )
+    moves: dict[tuple[int, int, str], Decimal] = defaultdict(Decimal)
+    avail, held = Account.Kind.AVAILABLE, Account.Kind.HELD
+    for row in escrow:
+        if row["side"] == "buy":  # the whole bid escrow comes out of held, back to available
+            moves[(row["division_id"], credits.pk, held)] -= row["credits"]
+            moves[(row["division_id"], credits.pk, avail)] += row["credits"]
+        else:
+            moves[(row["division_id"], units.pk, held)] -= row["units"]
+            moves[(row["division_id"], units.pk, avail)] += row["units"]
+    for row in traded:
+        if row["side"] == "buy":  # buyer pays from available what escrow just gave back
+            moves[(row["division_id"], credits.pk, avail)] -= row["credits"]
+            moves[(row["division_id"], units.pk, avail)] += row["units"]
+        else:
+            moves[(row["division_id"], credits.pk, avail)] += row["credits"]
+            moves[(row["division_id"], units.pk, avail)] -= row["units"]
+    assets = {credits.pk: credits, units.pk: units}
+    return [
+        ledger.Leg(ledger.account_by_id(division_id, assets[asset_id], kind), amount)
+        for (division_id, asset_id, kind), amount in sorted(moves.items())
+        if amount != 0
+    ]
+
+
+@transaction.atomic
+def round_cancel(*, round_id: int, state: str = State.CANCELLED, by: object = None) -> bool:
+    """Stop a scheduled or open round: every open order is cancelled and its escrow released."""
+    round_ = round_for_update(round_id)
+    if round_.state not in (*UPCOMING, State.CLOSED):
+        return False
+    market = round_.market
+    for order in Order.objects.filter(round=round_, state=Order.State.OPEN).select_related(
+        "division"
+    ):
+        order.state = Order.State.CANCELLED
+        order.save(update_fields=["state", "updated_at"])
+        ledger.release(
+            division=order.division,
+            asset=ledger.credits_asset() if order.is_bid else market.asset,
+            amount=order.escrow,
+            by=by,
+            reference=order,
+            memo=f"Escrow released: {round_} {state}",
+        )
+    round_.state = state
+    round_.save(update_fields=["state"])
+    log.info("round stopped", extra={"round_id": round_id, "state": state})
+    return True
+
+
+def rounds_due(*, now: datetime | None = None) -> dict[str, list[int]]:
+    """Ids of rounds with work due: to open, to close, to clear or settle."""
+    now = now or timezone.now()
+    rounds = Round.objects.filter(market__halted=False)
+    return {
+        "open": list(
+            rounds.filter(state=State.SCHEDULED, opens_at__lte=now).values_list("id", flat=True)
+        ),
+        "close": list(
+            rounds.filter(state=State.OPEN, closes_at__lte=now).values_list("id", flat=True)
+        ),
+        "finish": list(
+            Round.objects.filter(state__in=(State.CLOSED, State.CLEARED)).values_list(
+                "id", flat=True
+            )
+        ),
+    }
+
+
+def round_finish(*, round_id: int) -> str:
+    """Clear and settle a closed round; safe to call any number of times, from any worker."""
+    round_clear(round_id=round_id)
+    round_settle(round_id=round_id)
+    return Round.objects.values_list("state", flat=True).get(pk=round_id)

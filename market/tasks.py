@@ -1,0 +1,36 @@
+"""Celery tasks: thin, idempotent, and they take ids. The state lives in the database."""
+
+from celery import shared_task
+
+from .models import Market
+from .services import rounds
+
+
+@shared_task(name="market.rounds_tick", ignore_result=True)
+def rounds_tick() -> dict[str, int]:
+    """Beat calls this every few seconds: schedule, open and close rounds, then finish each one."""
+    for market_id in Market.objects.filter(halted=False).values_list("id", flat=True):
+        rounds.round_schedule_next(market_id=market_id)
+    due = rounds.rounds_due()
+    for round_id in due["open"]:
+        rounds.round_open(round_id=round_id)
+    for round_id in due["close"]:
+        if rounds.round_close(round_id=round_id):
+            round_finish.delay(round_id)
+    for round_id in due["finish"]:
+        round_finish.delay(round_id)
+    return {name: len(ids) for name, ids in due.items()}
+
+
+@shared_task(name="market.round_finish", ignore_result=True, acks_late=True)
+def round_finish(round_id: int) -> str:
+    """Clear and settle one round; a repeat, a retry or a second worker changes nothing."""
+    return rounds.round_finish(round_id=round_id)
+
+
+@shared_task(name="market.demo_trade", ignore_result=True)
+def demo_trade() -> int:
+    """Demo only: seed_demo schedules it so rounds have orders to clear."""
+    from . import demo
+
+    return demo.demo_trade()

@@ -6,5 +6,7 @@ admin.site.site_title = "Tokenhub management"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("market.api.urls")),
+    path("disputes/", include("arbitration.urls")),
     path("", include("market.urls")),
 ]

@@ -11,8 +11,8 @@ from collections.abc import Hashable
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import DecimalField, F, Max, Sum
+from django.db import connection, transaction
+from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
 from .. import clearing
@@ -25,6 +25,8 @@ log = logging.getLogger("tokenhub.rounds")
 State = Round.State
 UPCOMING = (State.SCHEDULED, State.OPEN)
 MONEY = DecimalField(max_digits=30, decimal_places=2)
+FILL_COLUMNS = ("order_id", "round_id", "division_id", "side", "quantity", "price", "amount")
+FILL_COPY = f"COPY market_fill ({', '.join(FILL_COLUMNS)}) FROM STDIN"
 
 
 @transaction.atomic
@@ -102,11 +104,15 @@ def round_clear(*, round_id: int) -> bool:
     result = clearing.clear(
         book, rule=round_.rule, floor=round_.floor, cap=round_.cap, tick=round_.tick
     )
-    orders = Order.objects.filter(round=round_, state=Order.State.OPEN)
     _record_fills(round_, book, divisions, result)
-    orders.filter(fill__quantity=F("quantity")).update(state=Order.State.FILLED)
-    orders.filter(fill__isnull=False).update(state=Order.State.PARTIAL)
-    orders.update(state=Order.State.UNFILLED)
+    fills = Fill.objects.filter(order_id=OuterRef("pk"))
+    Order.objects.filter(round=round_, state=Order.State.OPEN).update(
+        state=Case(
+            When(Exists(fills.filter(quantity=OuterRef("quantity"))), then=Value("filled")),
+            When(Exists(fills), then=Value("partial")),
+            default=Value("unfilled"),
+        )
+    )
     round_.state = State.CLEARED
     round_.price, round_.volume = result.price, result.volume
     round_.price_low, round_.price_high = result.low, result.high
@@ -136,20 +142,17 @@ def _record_fills(
     if price is None:
         return
     sides = {o.id: o.side for o in book}
+    rows = [
+        (order_id, round_.pk, divisions[order_id], sides[order_id], units, price, price * units)
+        for order_id, units in result.fills.items()
+    ]
+    if connection.vendor == "postgresql":  # COPY: ten times faster than INSERT for big rounds
+        with connection.cursor() as cursor, cursor.cursor.copy(FILL_COPY) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     Fill.objects.bulk_create(
-        (
-            Fill(
-                order_id=int(order_id),  # type: ignore[call-overload]
-                round=round_,
-                division_id=divisions[order_id],
-                side=sides[order_id],
-                quantity=units,
-                price=price,
-                amount=price * units,
-            )
-            for order_id, units in result.fills.items()
-        ),
-        batch_size=5000,
+        (Fill(**dict(zip(FILL_COLUMNS, row, strict=True))) for row in rows), batch_size=2000
     )
 
 

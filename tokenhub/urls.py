@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .health import health
+
 admin.site.site_header = "Tokenhub management"
 admin.site.site_title = "Tokenhub management"
 
 urlpatterns = [
+    path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/", include("market.api.urls")),
     path("disputes/", include("arbitration.urls")),

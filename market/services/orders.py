@@ -5,6 +5,7 @@ division's accounts by pk (in the ledger). Settlement takes the round FOR UPDATE
 the two never wait on each other in opposite orders.
 """
 
+import logging
 import time
 from decimal import Decimal
 from typing import Any
@@ -18,6 +19,8 @@ from ..locks import round_for_share
 from ..models import Division, Market, Order, Round, Side
 from ..rules import parse_limit, parse_quantity
 from . import ledger
+
+log = logging.getLogger("tokenhub.orders")
 
 
 def _seq() -> int:
@@ -51,6 +54,17 @@ def _open_round(round_id: int) -> tuple[Round, Market]:
             f"Round {round_.number} of {market} is not open for orders ({round_.state})."
         )
     return round_, market
+
+
+def _ids(order: Order) -> dict[str, object]:
+    return {
+        "order_id": order.pk,
+        "round_id": order.round_id,
+        "division_id": order.division_id,
+        "side": order.side,
+        "quantity": order.quantity,
+        "limit": str(order.limit),
+    }
 
 
 def _escrow_asset(order: Order, market: Market) -> Any:
@@ -89,6 +103,7 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
         reference=order,
         memo=f"Escrow for order #{order.pk}: {order}",
     )
+    log.info("order placed", extra=_ids(order))
     return order
 
 
@@ -122,6 +137,7 @@ def order_change(*, user: Any, order_id: int, quantity: Any = None, limit: Any =
     order.seq = _seq()
     order.save(update_fields=["quantity", "limit", "seq", "updated_at"])
     _adjust_escrow(order, market, after - before, user)
+    log.info("order changed", extra=_ids(order))
     return order
 
 
@@ -146,4 +162,5 @@ def order_cancel(*, user: Any, order_id: int) -> Order:
     order.state = Order.State.CANCELLED
     order.save(update_fields=["state", "updated_at"])
     _adjust_escrow(order, market, -order.escrow, user)
+    log.info("order cancelled", extra=_ids(order))
     return order

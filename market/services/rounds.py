@@ -142,6 +142,17 @@ def _record_fills(
     if price is None:
         return
     sides = {o.id: o.side for o in book}
+    if log.isEnabledFor(logging.DEBUG):
+        for order_id, units in result.fills.items():
+            log.debug(
+                "order filled",
+                extra={
+                    "round_id": round_.pk,
+                    "order_id": order_id,
+                    "units": units,
+                    "price": str(price),
+                },
+            )
     rows = [
         (order_id, round_.pk, divisions[order_id], sides[order_id], units, price, price * units)
         for order_id, units in result.fills.items()

@@ -1,0 +1,164 @@
+"""The case file's write paths: evidence, messages and counterparties' responses."""
+
+import json
+import secrets
+from pathlib import PurePath
+from typing import Any
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from market import roles
+from market.errors import InvalidState, MarketError
+
+from .. import access
+from ..models import Dispute, Evidence, Message, Party, Response
+from ..models.disputes import CLOSED_STATES, OPEN_STATES, State
+from . import notify
+from .transitions import dispute_for_update, move
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+MAGIC = {
+    ".pdf": b"%PDF-",
+    ".png": b"\x89PNG\r\n\x1a\n",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+}
+TEXT_TYPES = {".txt": "text/plain", ".csv": "text/csv", ".json": "application/json"}
+CONTENT_TYPES = {".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg"}
+CONTENT_TYPES |= {".jpeg": "image/jpeg", **TEXT_TYPES}
+
+
+def _open_case(dispute_id: int) -> Dispute:
+    dispute = dispute_for_update(dispute_id)
+    if dispute.state in CLOSED_STATES:
+        raise InvalidState(
+            f"Dispute #{dispute.pk} is {dispute.get_state_display().lower()}: the case is closed."
+        )
+    return dispute
+
+
+def _speaker(user: Any, dispute: Dispute) -> int | None:
+    """The acting party's division id, or None for management; refuses everyone else."""
+    if roles.is_management(user):
+        return None
+    return access.lead_of_party(user, dispute).division_id
+
+
+def evidence_file_check(upload: UploadedFile) -> tuple[str, str]:
+    """The file's extension and content type, if it is small enough and what it says it is."""
+    limit = getattr(settings, "ARBITRATION_EVIDENCE_MAX_BYTES", MAX_EVIDENCE_BYTES)
+    if upload.size is None or upload.size > limit:
+        raise MarketError(
+            f"Evidence files are limited to {limit // (1024 * 1024)} MB.", field="file"
+        )
+    extension = PurePath(upload.name or "").suffix.lower()
+    if extension not in CONTENT_TYPES:
+        allowed = ", ".join(sorted({e.lstrip(".") for e in CONTENT_TYPES}))
+        raise MarketError(f"Evidence files must be one of: {allowed}.", field="file")
+    upload.seek(0)
+    head = upload.read()
+    upload.seek(0)
+    if not _content_matches(extension, head):
+        raise MarketError(
+            f"This file's content is not a valid {extension.lstrip('.')} file.", field="file"
+        )
+    return extension, CONTENT_TYPES[extension]
+
+
+def _content_matches(extension: str, content: bytes) -> bool:
+    if extension in MAGIC:
+        return content.startswith(MAGIC[extension])
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if extension == ".json":
+        try:
+            json.loads(text)
+        except ValueError:
+            return False
+    return "\x00" not in text
+
+
+@transaction.atomic
+def evidence_add(
+    *, dispute_id: int, user: Any, title: str, text: str = "", upload: UploadedFile | None = None
+) -> Evidence:
+    """A party's lead or management adds text or a file (size- and type-checked) to the case."""
+    dispute = _open_case(dispute_id)
+    division_id = _speaker(user, dispute)
+    if not title.strip():
+        raise MarketError("Give the evidence a title.", field="title")
+    if upload is None and not text.strip():
+        raise MarketError("Add a text or a file.", field="text")
+    evidence = Evidence(
+        dispute=dispute,
+        division_id=division_id,
+        added_by=user,
+        title=title.strip(),
+        text=text.strip(),
+    )
+    evidence.kind = Evidence.Kind.TEXT
+    if upload is not None:
+        evidence.extension, evidence.content_type = evidence_file_check(upload)
+        evidence.kind, evidence.token = Evidence.Kind.FILE, secrets.token_hex(16)
+        evidence.filename, evidence.size = (
+            PurePath(upload.name or "file").name[:200],
+            upload.size or 0,
+        )
+        evidence.file.save(evidence.filename, upload, save=False)
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def message_post(*, dispute_id: int, user: Any, body: str) -> Message:
+    """A message in the case's thread, from a party's lead or from management."""
+    dispute = _open_case(dispute_id)
+    division_id = _speaker(user, dispute)
+    if not body.strip():
+        raise MarketError("Write a message first.", field="body")
+    message = Message.objects.create(
+        dispute=dispute, author=user, division_id=division_id, body=body.strip()
+    )
+    sender = message.sender
+    others = [u for u in [*notify.party_leads(dispute), *notify.arbiters(dispute)] if u != user]
+    notify.notify(dispute, others, f"new message from {sender}", body.strip()[:1000])
+    return message
+
+
+@transaction.atomic
+def response_submit(*, dispute_id: int, user: Any, body: str) -> Response:
+    """A counterparty answers the dispute before the ruling; once per counterparty division.
+
+    When the arbiter was waiting for responses and every counterparty has now answered, the
+    case goes back under review.
+    """
+    dispute = dispute_for_update(dispute_id)
+    membership = access.lead_of_party(user, dispute, role=Party.Role.COUNTERPARTY)
+    if dispute.state not in OPEN_STATES:
+        raise InvalidState(
+            f"Dispute #{dispute.pk} is {dispute.get_state_display().lower()}: responses are closed."
+        )
+    if not body.strip():
+        raise MarketError("Write your response first.", field="body")
+    if Response.objects.filter(dispute=dispute, division_id=membership.division_id).exists():
+        raise InvalidState("Your division has already responded to this dispute.")
+    response = Response.objects.create(
+        dispute=dispute, division_id=membership.division_id, author=user, body=body.strip()
+    )
+    if dispute.state == State.AWAITING_RESPONSE and not responses_missing(dispute):
+        move(dispute, "resume_review", by=user, why="Every counterparty has responded.")
+    notify.notify(
+        dispute, notify.arbiters(dispute), f"{membership.division} responded", body.strip()[:1000]
+    )
+    return response
+
+
+def responses_missing(dispute: Dispute) -> list[str]:
+    """Names of counterparty divisions that have not responded yet."""
+    answered = dispute.responses.values("division")
+    missing = dispute.parties.filter(role=Party.Role.COUNTERPARTY).exclude(division__in=answered)
+    return list(missing.values_list("division__name", flat=True))

@@ -1,0 +1,97 @@
+"""The snapshot attached to every dispute when it is filed: what it is about, as it stood.
+
+Management and auditors see all of it; a party sees the round's published result and its own
+orders and fills (sealed bids stay sealed: other divisions' orders are never shown to it).
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+
+from market.models import Division, Fill, Order, Round
+
+from ..models import Dispute, Evidence
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _round_row(round_: Round) -> dict[str, Any]:
+    return {
+        "id": round_.pk,
+        "market": str(round_.market),
+        "number": round_.number,
+        "state": round_.state,
+        "rule": round_.rule,
+        "tick": str(round_.tick),
+        "floor": _money(round_.floor),
+        "cap": _money(round_.cap),
+        "price": _money(round_.price),
+        "price_low": _money(round_.price_low),
+        "price_high": _money(round_.price_high),
+        "volume": round_.volume,
+        "demand": round_.demand,
+        "supply": round_.supply,
+        "opens_at": round_.opens_at.isoformat(),
+        "closes_at": round_.closes_at.isoformat(),
+    }
+
+
+def _order_row(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.pk,
+        "side": order.side,
+        "quantity": order.quantity,
+        "limit": str(order.limit),
+        "state": order.state,
+        "placed_at": order.created_at.isoformat(),
+    }
+
+
+def _fill_row(fill: Fill) -> dict[str, Any]:
+    return {
+        "id": fill.pk,
+        "order": fill.order_id,
+        "side": fill.side,
+        "quantity": fill.quantity,
+        "price": str(fill.price),
+        "amount": str(fill.amount),
+    }
+
+
+def snapshot_build(dispute: Dispute) -> dict[str, Any]:
+    """The round's result and every party's orders and fills, as they stand now."""
+    round_ = dispute.round
+    roles = dict(dispute.parties.values_list("division_id", "role"))
+    divisions: dict[str, Any] = {
+        str(pk): {"name": name, "role": roles[pk], "orders": [], "fills": []}
+        for pk, name in Division.objects.filter(pk__in=roles).values_list("pk", "name")
+    }
+    for order in Order.objects.filter(round=round_, division_id__in=roles).order_by("id"):
+        divisions[str(order.division_id)]["orders"].append(_order_row(order))
+    for fill in Fill.objects.filter(round=round_, division_id__in=roles).order_by("id"):
+        divisions[str(fill.division_id)]["fills"].append(_fill_row(fill))
+    return {
+        "taken_at": timezone.now().isoformat(),
+        "round": _round_row(round_),
+        "divisions": divisions,
+    }
+
+
+def snapshot_attach(dispute: Dispute) -> Evidence:
+    return Evidence.objects.create(
+        dispute=dispute,
+        kind=Evidence.Kind.SNAPSHOT,
+        title=f"Snapshot of {dispute.round} when the dispute was filed",
+        snapshot=snapshot_build(dispute),
+    )
+
+
+def snapshot_for(snapshot: dict[str, Any], *, division_id: int | None) -> dict[str, Any]:
+    """What one viewer may see: everything (division_id None) or the round and their part."""
+    if division_id is None:
+        return snapshot
+    own = snapshot.get("divisions", {}).get(str(division_id))
+    return {**snapshot, "divisions": {str(division_id): own} if own else {}}

@@ -1,0 +1,66 @@
+"""Moving a dispute between states: under a row lock, through the model's declared transitions,
+with a `DisputeEvent` for every move (who, when, from, to, why)."""
+
+from typing import Any
+
+from django.utils import timezone
+from django_fsm import TransitionNotAllowed
+
+from market.errors import InvalidState
+
+from ..models import Dispute, DisputeEvent
+from ..models.disputes import State
+
+VERBS = {
+    "take": "taken",
+    "take_appeal": "taken on appeal",
+    "request_response": "sent for a response",
+    "resume_review": "returned to review",
+    "escalate": "escalated",
+    "rule": "ruled on",
+    "appeal": "appealed",
+    "rule_on_appeal": "ruled on appeal",
+    "finalise": "made final",
+    "withdraw": "withdrawn",
+}
+
+
+class IllegalTransition(InvalidState):
+    """A transition the dispute's current state does not allow."""
+
+    code = "illegal_transition"
+
+
+def dispute_for_update(dispute_id: int) -> Dispute:
+    return Dispute.objects.select_for_update().get(pk=dispute_id)
+
+
+def allowed_from(action: str) -> list[State]:
+    """The states an action may start from, in the order of the state machine."""
+    field: Any = Dispute._meta.get_field("state")
+    sources = {t.source for t in field.get_all_transitions(Dispute) if t.name == action}
+    return [state for state in State if state in sources]
+
+
+def move(dispute: Dispute, action: str, *, by: Any, why: str = "") -> DisputeEvent:
+    """Apply one transition and record it; raises IllegalTransition with a clear message."""
+    source = dispute.state
+    try:
+        getattr(dispute, action)()
+    except TransitionNotAllowed:
+        allowed = " or ".join(state.label.lower() for state in allowed_from(action))
+        raise IllegalTransition(
+            f"Dispute #{dispute.pk} is {State(source).label.lower()}: it cannot be "
+            f"{VERBS[action]} (only when {allowed})."
+        ) from None
+    if dispute.state in (State.FINAL, State.WITHDRAWN):
+        dispute.closed_at = timezone.now()
+    dispute.save()
+    return DisputeEvent.objects.create(
+        dispute=dispute,
+        action=action,
+        source=source,
+        target=dispute.state,
+        by=by if getattr(by, "is_authenticated", False) else None,
+        why=why,
+    )

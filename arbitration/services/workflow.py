@@ -1,0 +1,141 @@
+"""Management's and the parties' moves through the case: take, request a response, escalate,
+withdraw, appeal and finalise. Each is atomic, locks the dispute, and records the move."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from market.errors import InvalidState, NotAllowed
+
+from .. import access
+from ..models import Dispute, Party
+from ..models.disputes import State
+from . import notify
+from .case import responses_missing
+from .transitions import dispute_for_update, move
+
+
+def acting_arbiter(dispute: Dispute, user: Any) -> None:
+    """Refuses anyone but the arbiter who took the case (the appeal's arbiter on appeal)."""
+    access.require_management(user)
+    arbiter = dispute.appeal_arbiter if dispute.state == State.APPEALED else dispute.arbiter
+    if arbiter is None:
+        raise InvalidState(f"Dispute #{dispute.pk} has no arbiter yet: take the case first.")
+    if arbiter.pk != user.pk:
+        raise NotAllowed(
+            f"Only the arbiter who took dispute #{dispute.pk} ({arbiter}) may do this."
+        )
+
+
+@transaction.atomic
+def dispute_take(*, dispute_id: int, by: Any, why: str = "") -> Dispute:
+    """An arbiter from management takes a filed case, or a different one takes its appeal."""
+    access.require_management(by)
+    dispute = dispute_for_update(dispute_id)
+    if dispute.state == State.APPEALED:
+        if dispute.appeal_arbiter is not None:
+            raise InvalidState(f"The appeal is already taken by {dispute.appeal_arbiter}.")
+        if dispute.arbiter_id == by.pk:
+            raise NotAllowed(
+                f"An appeal is heard by a different arbiter than {by}, who ruled first."
+            )
+        dispute.appeal_arbiter = by
+        move(dispute, "take_appeal", by=by, why=why or f"Appeal taken by {by}.")
+        return dispute
+    dispute.arbiter = by
+    move(dispute, "take", by=by, why=why or f"Taken by {by}.")
+    return dispute
+
+
+@transaction.atomic
+def dispute_request_response(*, dispute_id: int, by: Any, why: str = "") -> Dispute:
+    """The arbiter asks the counterparties to respond; the response deadline starts now."""
+    dispute = dispute_for_update(dispute_id)
+    acting_arbiter(dispute, by)
+    missing = responses_missing(dispute)
+    if not missing:
+        raise InvalidState("Every counterparty has already responded.")
+    dispute.response_due = timezone.now() + timedelta(hours=dispute.market.response_hours)
+    move(
+        dispute,
+        "request_response",
+        by=by,
+        why=why or f"Response requested from {', '.join(missing)}.",
+    )
+    body = f"The arbiter asks for your response by {dispute.response_due:%Y-%m-%d %H:%M} UTC."
+    users = notify.party_leads(dispute, role=Party.Role.COUNTERPARTY)
+    notify.notify(dispute, users, "your response is requested", f"{body}\n\n{why}".strip())
+    return dispute
+
+
+@transaction.atomic
+def dispute_escalate(*, dispute_id: int, by: Any = None, why: str) -> Dispute:
+    """Flag a case for management's attention; by None when the deadlines task escalates."""
+    if by is not None:
+        access.require_management(by)
+    dispute = dispute_for_update(dispute_id)
+    dispute.escalated_at = dispute.escalated_at or timezone.now()
+    move(dispute, "escalate", by=by, why=why)
+    users = [*notify.management(), *notify.arbiters(dispute)]
+    notify.notify(dispute, users, "escalated", why)
+    return dispute
+
+
+@transaction.atomic
+def dispute_withdraw(*, dispute_id: int, by: Any, why: str = "") -> Dispute:
+    """The filer's lead withdraws the dispute before it is ruled on."""
+    dispute = dispute_for_update(dispute_id)
+    access.lead_of_party(by, dispute, role=Party.Role.FILER)
+    move(dispute, "withdraw", by=by, why=why or f"Withdrawn by {dispute.filer}.")
+    notify.notify(
+        dispute, [*notify.party_leads(dispute), *notify.arbiters(dispute)], "withdrawn", why
+    )
+    return dispute
+
+
+@transaction.atomic
+def dispute_appeal(*, dispute_id: int, by: Any, why: str) -> Dispute:
+    """A party's lead appeals the ruling within the appeal window; one appeal per case."""
+    dispute = dispute_for_update(dispute_id)
+    membership = access.lead_of_party(by, dispute)
+    if dispute.appealed_at is not None:
+        raise InvalidState("This case has already been appealed once; the appeal ruling is final.")
+    if not why.strip():
+        raise InvalidState("Say why the ruling should be changed.")
+    if dispute.state == State.RULED and dispute.appeal_due and dispute.appeal_due < timezone.now():
+        raise InvalidState(f"The appeal window closed at {dispute.appeal_due:%Y-%m-%d %H:%M} UTC.")
+    move(dispute, "appeal", by=by, why=why.strip())
+    dispute.appealed_at = timezone.now()
+    dispute.ruling_due = dispute.appealed_at + timedelta(hours=dispute.market.ruling_hours)
+    dispute.appeal_due = None
+    dispute.save()
+    body = f"{membership.division} appealed: {why.strip()}"
+    notify.notify(dispute, [*notify.party_leads(dispute), *notify.management()], "appealed", body)
+    return dispute
+
+
+@transaction.atomic
+def dispute_finalise(*, dispute_id: int, by: Any = None) -> bool:
+    """Make a ruling final once its appeal window has passed (at once after an appeal ruling).
+
+    Idempotent: returns False and changes nothing when the case is not due.
+    """
+    dispute = dispute_for_update(dispute_id)
+    now = timezone.now()
+    due = dispute.state == State.RULED_ON_APPEAL or (
+        dispute.state == State.RULED
+        and dispute.appeal_due is not None
+        and dispute.appeal_due <= now
+    )
+    if not due:
+        return False
+    why = (
+        "No further appeal."
+        if dispute.state == State.RULED_ON_APPEAL
+        else "The appeal window passed."
+    )
+    move(dispute, "finalise", by=by, why=why)
+    notify.notify(dispute, notify.party_leads(dispute), "the ruling is final", why)
+    return True

@@ -32,7 +32,7 @@ from .remedies import (
     fill_lines,
     reversal_lines,
 )
-from .transitions import dispute_for_update, move
+from .transitions import dispute_for_update, move, require
 from .workflow import acting_arbiter
 
 
@@ -125,16 +125,18 @@ def dispute_rule(*, dispute_id: int, by: Any, decision: Decision, nonce: uuid.UU
     existing = Ruling.objects.filter(nonce=nonce).first()
     if existing is not None:
         return existing
-    acting_arbiter(dispute, by)
     on_appeal = dispute.state == State.APPEALED
+    action = "rule_on_appeal" if on_appeal else "rule"
+    require(dispute, action)
+    acting_arbiter(dispute, by)
     if on_appeal and dispute.arbiter_id == by.pk:
         raise NotAllowed("An appeal is ruled on by a different arbiter.")
     _refuse_while_awaiting(dispute)
     plan = ruling_preview(dispute=dispute, decision=decision)
     if plan.problems:
         raise InsufficientFunds("The ruling cannot be applied: " + " ".join(plan.problems))
+    move(dispute, action, by=by, why=decision.reasons)
     ruling = _record(dispute, plan, by=by, nonce=nonce, on_appeal=on_appeal)
-    move(dispute, "rule_on_appeal" if on_appeal else "rule", by=by, why=decision.reasons)
     now = timezone.now()
     dispute.appeal_due = now if on_appeal else now + timedelta(hours=dispute.market.appeal_hours)
     dispute.save()

@@ -4,7 +4,7 @@ with a `DisputeEvent` for every move (who, when, from, to, why)."""
 from typing import Any
 
 from django.utils import timezone
-from django_fsm import TransitionNotAllowed
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from market.errors import InvalidState
 
@@ -42,17 +42,27 @@ def allowed_from(action: str) -> list[State]:
     return [state for state in State if state in sources]
 
 
+def _illegal(dispute: Dispute, action: str) -> IllegalTransition:
+    allowed = " or ".join(state.label.lower() for state in allowed_from(action))
+    return IllegalTransition(
+        f"Dispute #{dispute.pk} is {State(dispute.state).label.lower()}: it cannot be "
+        f"{VERBS[action]} (only when {allowed})."
+    )
+
+
+def require(dispute: Dispute, action: str) -> None:
+    """Refuse early, with the same message, when the state does not allow the action."""
+    if not can_proceed(getattr(dispute, action)):
+        raise _illegal(dispute, action)
+
+
 def move(dispute: Dispute, action: str, *, by: Any, why: str = "") -> DisputeEvent:
     """Apply one transition and record it; raises IllegalTransition with a clear message."""
     source = dispute.state
     try:
         getattr(dispute, action)()
     except TransitionNotAllowed:
-        allowed = " or ".join(state.label.lower() for state in allowed_from(action))
-        raise IllegalTransition(
-            f"Dispute #{dispute.pk} is {State(source).label.lower()}: it cannot be "
-            f"{VERBS[action]} (only when {allowed})."
-        ) from None
+        raise _illegal(dispute, action) from None
     if dispute.state in (State.FINAL, State.WITHDRAWN):
         dispute.closed_at = timezone.now()
     dispute.save()

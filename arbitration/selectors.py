@@ -1,16 +1,17 @@
 """Reads for the dispute pages and admin: what a viewer may see of a case, in few queries."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from market import roles
 from market.models import Entry, Fill, Round
 
 from .models import Dispute, DisputeEvent, Evidence, Message, Party, Response, Ruling, RulingEffect
-from .models.disputes import OPEN_STATES, State
+from .models.disputes import HEARING_STATES, OPEN_STATES, State
 from .services.snapshot import snapshot_for
 
 
@@ -23,6 +24,14 @@ def disputes_for(user: Any) -> QuerySet[Dispute]:
     if division is None:
         return disputes.none()
     return disputes.filter(parties__division=division)
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Cases whose ruling is late, or whose counterparties are late to respond."""
+    now = now or timezone.now()
+    late_ruling = Q(state__in=HEARING_STATES, ruling_due__lt=now)
+    late_response = Q(state=State.AWAITING_RESPONSE, response_due__lt=now)
+    return late_ruling | late_response
 
 
 def dispute_visible(user: Any, dispute_id: int) -> Dispute | None:

@@ -86,6 +86,10 @@ class Plan:
     def problems(self) -> list[str]:
         return [leg.problem for leg in self.legs if leg.problem]
 
+    def rows(self) -> list[tuple[Division | None, Line]]:
+        """Each effect line with its division, for the preview."""
+        return [(self.divisions.get(line.division_id), line) for line in self.lines]
+
     def ledger_legs(self) -> list[ledger.Leg]:
         return [ledger.Leg(leg.account, leg.amount) for leg in self.legs]
 

@@ -85,7 +85,9 @@ def ruling_preview(*, dispute: Dispute, decision: Decision) -> Plan:
     elif decision.remedy in (Remedy.PRICE_ADJUSTMENT, Remedy.VOID):
         undone = previous if decision.reverse_previous else None
         lines += fill_lines(dispute, decision, undone)
-    return Plan(decision=decision, lines=lines, legs=_legs(dispute, lines), previous=previous)
+    divisions = Division.objects.in_bulk({line.division_id for line in lines})
+    legs = _legs(dispute, lines)
+    return Plan(decision=decision, lines=lines, legs=legs, previous=previous, divisions=divisions)
 
 
 def _legs(dispute: Dispute, lines: list[Line]) -> list[LegView]:

@@ -1,0 +1,72 @@
+"""The arbiter's ruling form: the decision, then a preview of its ledger legs, then confirm."""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from market.models import Division
+
+from ..models import Dispute
+from ..models.disputes import State
+from ..services import Decision
+
+
+class RulingForm(forms.Form):
+    remedy = forms.ChoiceField(choices=Dispute.Remedy.choices)
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+    amount = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=20,
+        decimal_places=2,
+        help_text="Compensation: credits the payer pays the payee.",
+    )
+    payer = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
+    payee = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
+    new_price = forms.DecimalField(
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=20,
+        decimal_places=2,
+        help_text="Price adjustment: the disputed fills' new price per unit.",
+    )
+    reverse_previous = forms.BooleanField(
+        required=False,
+        label="Reverse the first ruling's effects",
+        help_text="On appeal: post the exact opposite of the first ruling's ledger effects.",
+    )
+    nonce = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, dispute: Dispute, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parties = Division.objects.filter(pk__in=dispute.parties.values("division"))
+        for name in ("payer", "payee"):
+            self.fields[name].queryset = parties  # type: ignore[attr-defined]
+        self.fields["nonce"].initial = uuid.uuid4()
+        if dispute.state != State.APPEALED:
+            del self.fields["reverse_previous"]
+
+    def decision(self) -> Decision:
+        data = self.cleaned_data
+        return Decision(
+            remedy=data["remedy"],
+            reasons=data["reasons"],
+            amount=data.get("amount"),
+            payer_id=data["payer"].pk if data.get("payer") else None,
+            payee_id=data["payee"].pk if data.get("payee") else None,
+            new_price=data.get("new_price"),
+            reverse_previous=bool(data.get("reverse_previous")),
+        )
+
+    def as_hidden_fields(self) -> list[Any]:
+        return [self[name].as_hidden() for name in self.fields]
+
+
+class NoteForm(forms.Form):
+    why = forms.CharField(required=False, max_length=1000)
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=5000)

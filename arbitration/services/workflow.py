@@ -1,7 +1,7 @@
 """Management's and the parties' moves through the case: take, request a response, escalate,
 withdraw, appeal and finalise. Each is atomic, locks the dispute, and records the move."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -109,7 +109,7 @@ def dispute_appeal(*, dispute_id: int, by: Any, why: str) -> Dispute:
     move(dispute, "appeal", by=by, why=why.strip())
     dispute.appealed_at = timezone.now()
     dispute.ruling_due = dispute.appealed_at + timedelta(hours=dispute.market.ruling_hours)
-    dispute.appeal_due = None
+    dispute.appeal_due, dispute.overdue_at = None, None
     dispute.save()
     body = f"{membership.division} appealed: {why.strip()}"
     notify.notify(dispute, [*notify.party_leads(dispute), *notify.management()], "appealed", body)
@@ -117,13 +117,13 @@ def dispute_appeal(*, dispute_id: int, by: Any, why: str) -> Dispute:
 
 
 @transaction.atomic
-def dispute_finalise(*, dispute_id: int, by: Any = None) -> bool:
+def dispute_finalise(*, dispute_id: int, by: Any = None, now: datetime | None = None) -> bool:
     """Make a ruling final once its appeal window has passed (at once after an appeal ruling).
 
     Idempotent: returns False and changes nothing when the case is not due.
     """
     dispute = dispute_for_update(dispute_id)
-    now = timezone.now()
+    now = now or timezone.now()
     due = dispute.state == State.RULED_ON_APPEAL or (
         dispute.state == State.RULED
         and dispute.appeal_due is not None

@@ -160,24 +160,51 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
+# The REST API (market/api): token or session auth, JSON only, per-token rate limits.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "market.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "market.api.permissions.TokenScopes",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "market.api.schema.ApiAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "market.api.pagination.Pages",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "market.api.throttling.AnonRateThrottle",
+        "market.api.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "120/minute"),
+        "token": os.environ.get("API_RATE_TOKEN", "1200/minute"),
+        "trade": os.environ.get("API_RATE_TRADE", "300/minute"),
+    },
+    "EXCEPTION_HANDLER": "market.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tokenhub API",
-    "DESCRIPTION": "Sealed-bid uniform-price auctions for GPU capacity and token supply.",
+    "DESCRIPTION": (
+        "Sealed-bid uniform-price auctions for GPU capacity and token supply. Authenticate with "
+        "`Authorization: Bearer <token>` (create tokens on the API tokens page) or a browser "
+        "session. Errors are JSON: `{detail, code, errors: {field: [messages]}}`."
+    ),
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RoundStateEnum": "market.models.auction.Round.State",
+        "OrderStateEnum": "market.models.auction.Order.State",
+        "AccountKindEnum": "market.models.ledger.Account.Kind",
+    },
 }
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "keyvalue" if DEBUG else "json")

@@ -1,0 +1,150 @@
+"""Request and response examples for the OpenAPI docs (what an agent sees at /api/docs/)."""
+
+from drf_spectacular.utils import OpenApiExample
+
+ASSET = {
+    "code": "gpu-h100-eu-west-2026w48",
+    "name": "H100 GPU-hours, eu-west, week 48",
+    "kind": "gpu",
+    "unit": "GPU-hours",
+    "gpu_type": "H100",
+    "pool": "eu-west",
+    "model_name": "",
+    "delivery_start": "2026-11-23T00:00:00Z",
+    "delivery_end": "2026-11-30T00:00:00Z",
+}
+ROUND_BRIEF = {
+    "id": 42,
+    "number": 7,
+    "state": "open",
+    "opens_at": "2026-11-23T16:00:00Z",
+    "closes_at": "2026-11-23T16:05:00Z",
+}
+MARKET = {
+    "id": 3,
+    "slug": "h100-eu-west",
+    "name": "H100 eu-west",
+    "asset": ASSET,
+    "tick": "0.01",
+    "floor": "0.50",
+    "cap": "20.00",
+    "rule": "midpoint",
+    "round_minutes": 5,
+    "gap_minutes": 0,
+    "halted": False,
+    "halt_reason": "",
+    "upcoming_round": ROUND_BRIEF,
+}
+ROUND = {
+    **ROUND_BRIEF,
+    "market": 3,
+    "tick": "0.01",
+    "floor": "0.50",
+    "cap": "20.00",
+    "rule": "midpoint",
+    "price": None,
+    "volume": 0,
+    "cleared_at": None,
+    "settled_at": None,
+}
+RESULT = {
+    "round": 41,
+    "market": 3,
+    "number": 6,
+    "state": "settled",
+    "rule": "midpoint",
+    "price": "2.35",
+    "price_low": "2.30",
+    "price_high": "2.40",
+    "volume": 120,
+    "demand": [
+        {"price": "2.60", "units": 40},
+        {"price": "2.40", "units": 120},
+        {"price": "2.10", "units": 200},
+    ],
+    "supply": [
+        {"price": "1.90", "units": 60},
+        {"price": "2.30", "units": 120},
+        {"price": "2.70", "units": 180},
+    ],
+    "cleared_at": "2026-11-23T15:55:02Z",
+    "settled_at": "2026-11-23T15:55:02Z",
+}
+ORDER = {
+    "id": 1201,
+    "round": 42,
+    "market": 3,
+    "division": 2,
+    "side": "buy",
+    "quantity": 10,
+    "limit": "2.35",
+    "state": "open",
+    "placed_by": "assistant-lead",
+    "created_at": "2026-11-23T16:01:10Z",
+    "updated_at": "2026-11-23T16:01:10Z",
+    "fill": None,
+}
+FILL = {
+    "id": 880,
+    "order": 1150,
+    "round": 41,
+    "market": 3,
+    "division": 2,
+    "side": "buy",
+    "quantity": 10,
+    "price": "2.35",
+    "amount": "23.50",
+}
+ENTRY = {
+    "id": 5012,
+    "transaction": 2301,
+    "created_at": "2026-11-23T16:01:10Z",
+    "reason": "hold",
+    "memo": "Escrow for order #1201: Bid (buy) 10 @ 2.35",
+    "division": 2,
+    "asset": "credits",
+    "account": "available",
+    "amount": "-23.50",
+    "balance": "976.50",
+    "reference": "order:1201",
+}
+HOLDING = {
+    "division": 2,
+    "division_name": "Assistant",
+    "asset": "credits",
+    "asset_name": "Credits",
+    "unit": "credits",
+    "available": "976.50",
+    "held": "23.50",
+    "total": "1000.00",
+}
+ME = {
+    "username": "assistant-bot",
+    "division": {"id": 2, "name": "Assistant", "slug": "assistant"},
+    "role": "member",
+    "may_trade": True,
+    "management": False,
+    "auditor": False,
+    "token": {"name": "pricing bot", "prefix": "3f9a1c0b7d2e", "scopes": ["read", "trade"]},
+}
+
+
+def page(item: dict[str, object]) -> dict[str, object]:
+    return {"count": 1, "next": None, "previous": None, "results": [item]}
+
+
+def response(name: str, value: object) -> OpenApiExample:
+    return OpenApiExample(name, value=value, response_only=True)
+
+
+def request(name: str, value: object, summary: str = "") -> OpenApiExample:
+    return OpenApiExample(name, value=value, request_only=True, summary=summary)
+
+
+PLACE_BID = request(
+    "Place a bid", {"round": 42, "side": "buy", "quantity": 10, "limit": "2.35"}, "Buy 10 at ≤ 2.35"
+)
+PLACE_ASK = request(
+    "Place an ask", {"round": 42, "side": "sell", "quantity": 25, "limit": "1.90"}, "Sell 25"
+)
+CHANGE = request("Raise the limit", {"limit": "2.50"}, "Quantity stays; escrow grows")

@@ -1,0 +1,82 @@
+"""Query filters for the API's lists (django-filter); unknown values give a 400, never a 500."""
+
+import django_filters as filters
+
+from ..models import (
+    Account,
+    Asset,
+    Division,
+    Entry,
+    Fill,
+    LedgerTransaction,
+    Market,
+    Order,
+    Round,
+    Side,
+)
+
+
+class MarketFilter(filters.FilterSet):
+    kind = filters.ChoiceFilter(field_name="asset__kind", choices=Asset.Kind.choices[1:])
+    halted = filters.BooleanFilter()
+
+    class Meta:
+        model = Market
+        fields = ["slug", "kind", "halted"]
+
+
+class RoundFilter(filters.FilterSet):
+    market = filters.ModelChoiceFilter(queryset=Market.objects.all())
+    state = filters.ChoiceFilter(choices=Round.State.choices)
+
+    class Meta:
+        model = Round
+        fields = ["market", "state"]
+
+
+class OrderFilter(filters.FilterSet):
+    round = filters.ModelChoiceFilter(queryset=Round.objects.all())
+    market = filters.ModelChoiceFilter(field_name="round__market", queryset=Market.objects.all())
+    state = filters.ChoiceFilter(choices=Order.State.choices)
+    side = filters.ChoiceFilter(choices=Side.choices)
+    division = filters.ModelChoiceFilter(
+        queryset=Division.objects.all(), help_text="Management and auditors: one division."
+    )
+
+    class Meta:
+        model = Order
+        fields = ["round", "market", "state", "side", "division"]
+
+
+class FillFilter(filters.FilterSet):
+    round = filters.ModelChoiceFilter(queryset=Round.objects.all())
+    market = filters.ModelChoiceFilter(field_name="round__market", queryset=Market.objects.all())
+    side = filters.ChoiceFilter(choices=Side.choices)
+    division = filters.ModelChoiceFilter(queryset=Division.objects.all())
+
+    class Meta:
+        model = Fill
+        fields = ["round", "market", "side", "division"]
+
+
+class LedgerFilter(filters.FilterSet):
+    asset = filters.CharFilter(field_name="account__asset__code", help_text='e.g. "credits"')
+    account = filters.ChoiceFilter(
+        field_name="account__kind", choices=Account.Kind.choices[:2], help_text="available or held"
+    )
+    reason = filters.ChoiceFilter(
+        field_name="transaction__reason", choices=LedgerTransaction.Reason.choices
+    )
+    since = filters.IsoDateTimeFilter(
+        field_name="transaction__created_at", lookup_expr="gte", help_text="From this time on."
+    )
+    until = filters.IsoDateTimeFilter(
+        field_name="transaction__created_at", lookup_expr="lt", help_text="Before this time."
+    )
+    division = filters.ModelChoiceFilter(
+        field_name="account__division", queryset=Division.objects.all()
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["asset", "account", "reason", "since", "until", "division"]

@@ -1,0 +1,128 @@
+"""Reads for the REST API: what each user may see, in a fixed number of queries per page.
+
+Sealed bids: a division sees only its own orders and fills, before and after clearing; the
+public result of a round is its aggregate (price, volume, curves). Management and auditors
+see everything.
+"""
+
+import hmac
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+
+from .. import roles
+from ..models import Account, ApiToken, Asset, Division, Entry, Fill, Market, Order, Round
+from ..services.tokens import SECRET_START, token_hash
+from .holdings import CENT
+
+UPCOMING = (Round.State.SCHEDULED, Round.State.OPEN)
+BALANCE = DecimalField(max_digits=30, decimal_places=2)
+
+
+def markets_for_api() -> QuerySet[Market]:
+    upcoming = Round.objects.filter(state__in=UPCOMING).order_by("number")
+    return Market.objects.select_related("asset").prefetch_related(
+        Prefetch("rounds", queryset=upcoming, to_attr="upcoming_rounds")
+    )
+
+
+def rounds_for_api() -> QuerySet[Round]:
+    return Round.objects.select_related("market").order_by("-opens_at", "-id")
+
+
+def _own(user: Any, queryset: QuerySet[Any], field: str = "division") -> QuerySet[Any]:
+    if roles.sees_everything(user):
+        return queryset
+    division = roles.division_of(user)
+    return queryset.filter(**{field: division}) if division else queryset.none()
+
+
+def orders_visible_to(user: Any) -> QuerySet[Order]:
+    """The user's division's orders (all orders for management and auditors)."""
+    orders = Order.objects.select_related("round", "fill", "placed_by")
+    return _own(user, orders)
+
+
+def fills_visible_to(user: Any) -> QuerySet[Fill]:
+    fills = Fill.objects.select_related("round").order_by("-round_id", "id")
+    return _own(user, fills)
+
+
+def ledger_visible_to(user: Any) -> QuerySet[Entry]:
+    """Division entries, newest first, each with its account's balance after it.
+
+    The running balance is a correlated sum per returned row, so it stays right whatever
+    filters narrow the page (a window function would restart at the first filtered row).
+    """
+    running = (
+        Entry.objects.filter(account=OuterRef("account"), pk__lte=OuterRef("pk"))
+        .values("account")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    entries = (
+        Entry.objects.filter(account__division__isnull=False)
+        .select_related("transaction", "account__asset")
+        .annotate(balance=Subquery(running, output_field=BALANCE))
+        .order_by("-id")
+    )
+    return _own(user, entries, "account__division")
+
+
+@dataclass(frozen=True)
+class DivisionHolding:
+    division: Division
+    asset: Asset
+    available: Decimal
+    held: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.available + self.held
+
+
+def holdings_visible_to(user: Any, *, division_id: int | None = None) -> list[DivisionHolding]:
+    """Available and held balance per division and asset the user may see (2 queries)."""
+    entries = _own(user, Entry.objects.all(), "account__division").filter(
+        account__division__isnull=False
+    )
+    if division_id is not None:
+        entries = entries.filter(account__division_id=division_id)
+    rows = entries.values("account__division", "account__asset", "account__kind").annotate(
+        total=Sum("amount")
+    )
+    totals: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in rows:
+        totals[(row["account__division"], row["account__asset"])][row["account__kind"]] += Decimal(
+            row["total"]
+        )
+    divisions = Division.objects.in_bulk({d for d, _ in totals})
+    assets = Asset.objects.in_bulk({a for _, a in totals})
+    holdings = [
+        DivisionHolding(
+            division=divisions[d],
+            asset=assets[a],
+            available=kinds[Account.Kind.AVAILABLE].quantize(CENT),
+            held=kinds[Account.Kind.HELD].quantize(CENT),
+        )
+        for (d, a), kinds in totals.items()
+    ]
+    return sorted(holdings, key=lambda h: (h.division.name, not h.asset.is_credits, h.asset.code))
+
+
+def token_by_secret(secret: str) -> ApiToken | None:
+    """The token a secret belongs to (revoked or not), compared in constant time."""
+    parts = secret.split("_")
+    if not secret.startswith(SECRET_START) or len(parts) < 3:
+        return None
+    token = ApiToken.objects.select_related("user").filter(prefix=parts[1]).first()
+    if token is None or not hmac.compare_digest(token.key_hash, token_hash(secret)):
+        return None
+    return token
+
+
+def tokens_of(user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at", "-id")

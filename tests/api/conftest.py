@@ -1,0 +1,85 @@
+"""API fixtures: clients by token or session; a book with a settled and an open round."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from market.models import Fill, Market, Order, Round
+from market.services import rounds, tokens
+from tests import factories
+from tests.factories import ask, bid
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Throttle counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def token_of(user, scopes=("read", "trade")):
+    return tokens.token_create(user=user, name="test bot", scopes=scopes).secret
+
+
+def token_client(user, scopes=("read", "trade")):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_of(user, scopes)}")
+    return client
+
+
+def session_client(user):
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def next_round_open(market):
+    """Schedule the market's next round and open it now, whatever its scheduled start."""
+    round_ = rounds.round_schedule_next(market_id=market.pk)
+    assert rounds.round_open(round_id=round_.pk, now=round_.opens_at)
+    round_.refresh_from_db()
+    return round_
+
+
+@dataclass
+class Book:
+    market: Market
+    settled: Round
+    current: Round
+    order: Order  # the division's open bid in the current round
+    other_order: Order  # the other division's open ask in the current round
+    fill: Fill  # the division's fill in the settled round
+    other_fill: Fill
+
+
+@pytest.fixture
+def book(division, other_division, lead, other_lead):
+    """`division` bought 10 from `other_division` at 2.50; both have orders in the next round."""
+    market = factories.MarketFactory()
+    factories.funded(division, Decimal("1000.00"))
+    factories.funded(other_division, Decimal("1000.00"))
+    factories.stocked(other_division, market.asset, 100)
+    settled = factories.open_round(market)
+    bought = bid(lead, settled, 10, "3.00")
+    sold = ask(other_lead, settled, 10, "2.00")
+    factories.close_and_finish(settled)
+    current = next_round_open(market)
+    return Book(
+        market=market,
+        settled=settled,
+        current=current,
+        order=bid(lead, current, 5, "2.50"),
+        other_order=ask(other_lead, current, 5, "2.60"),
+        fill=Fill.objects.get(order=bought),
+        other_fill=Fill.objects.get(order=sold),
+    )

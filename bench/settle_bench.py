@@ -43,7 +43,7 @@ def setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def build_round(n_orders: int, n_divisions: int, seed: int) -> int:
+def build_round(n_orders: int, n_divisions: int, seed: int, code: str = "bench") -> int:
     """A closed round holding n_orders orders, escrow held per division as placing would."""
     from django.contrib.auth import get_user_model
     from django.utils import timezone
@@ -52,16 +52,19 @@ def build_round(n_orders: int, n_divisions: int, seed: int) -> int:
     from market.services import ledger, rounds
 
     rng = random.Random(seed)
-    user = get_user_model().objects.create(username="bench")
+    user = get_user_model().objects.create(username=f"{code}-user")
     asset = Asset.objects.create(
-        code="bench-gpu",
-        name="Bench GPU-hours",
+        code=f"{code}-gpu",
+        name=f"{code} GPU-hours",
         kind="gpu",
         delivery_start=timezone.now(),
         delivery_end=timezone.now(),
     )
-    market = Market.objects.create(asset=asset, name="Bench", slug="bench")
-    divisions = [Division.objects.create(name=f"D{i}", slug=f"d{i}") for i in range(n_divisions)]
+    market = Market.objects.create(asset=asset, name=code, slug=code)
+    divisions = [
+        Division.objects.create(name=f"{code}-D{i}", slug=f"{code}-d{i}")
+        for i in range(n_divisions)
+    ]
     for division in divisions:
         Membership.objects.create(
             user=get_user_model().objects.create(username=division.slug),

@@ -95,18 +95,21 @@ def _act(
     """Validate the form, run one service, and come back to the case with what happened."""
     dispute = _visible(request, pk)
     form: django_forms.Form = ACTION_FORMS[name](request.POST, request.FILES)
-    status = 400
+    status, bound = 400, {name: form}
     if form.is_valid():
         try:
             run(dispute, form.cleaned_data)
         except MarketError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
             status = error.status
+            if error.field in form.fields:
+                form.add_error(error.field, error.message)
+            else:  # shown at the top of the case, whether or not this form is on the page
+                bound["refusal"] = error.message
         else:
             messages.success(request, done)
             return redirect("disputes:detail", pk=dispute.pk)
     dispute.refresh_from_db()
-    return _detail(request, dispute, {name: form}, status=status)
+    return _detail(request, dispute, bound, status=status)
 
 
 @login_required

@@ -95,6 +95,7 @@ def _act(
     """Validate the form, run one service, and come back to the case with what happened."""
     dispute = _visible(request, pk)
     form: django_forms.Form = ACTION_FORMS[name](request.POST, request.FILES)
+    bound: dict[str, Any]
     status, bound = 400, {name: form}
     if form.is_valid():
         try:

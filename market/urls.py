@@ -1,11 +1,21 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import pages
+from .views import markets, orders, pages, rounds, statement
 
 urlpatterns = [
     path("", pages.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", pages.dashboard, name="dashboard"),
+    path("markets/", markets.markets, name="markets"),
+    path("markets/<slug:slug>/", markets.market, name="market"),
+    path("rounds/<int:round_id>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:round_id>/orders/new/", orders.order_place, name="order_place"),
+    path("rounds/<int:round_id>/orders/preview/", orders.order_preview, name="order_preview"),
+    path("orders/", orders.orders, name="orders"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order"),
+    path("orders/<int:order_id>/change/", orders.order_change, name="order_change"),
+    path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("ledger/", statement.ledger, name="ledger"),
 ]

@@ -159,7 +159,7 @@ def order_outcome(
     if state == "filled":
         return Outcome(state, quantity, filled, None, [])
     is_bid = side == "buy"
-    lines = [_why_short(facts, is_bid, limit, filled)]
+    lines = [_why_short(facts, is_bid, quantity, limit, filled)]
     needed = (bid_needed if is_bid else ask_needed)(facts, quantity, limit)
     noun, than = ("bid", "or more") if is_bid else ("ask", "or less")
     article = "a" if is_bid else "an"
@@ -194,17 +194,23 @@ def marginal_level(curve: Curve, volume: int) -> Decimal | None:
     return None
 
 
-def _why_short(facts: RoundFacts, is_bid: bool, limit: Decimal, filled: int) -> str:
+def _why_short(facts: RoundFacts, is_bid: bool, quantity: int, limit: Decimal, filled: int) -> str:
     if facts.price is None or facts.volume == 0:
         return _why_nothing_traded(facts)
     noun, order = ("bid", "highest limit down") if is_bid else ("ask", "lowest limit up")
-    margin = marginal_level(facts.demand if is_bid else facts.supply, facts.volume)
-    if margin == limit:
-        share = "" if filled else " and left none for this order"
-        return (
-            f"Your limit {limit} was the marginal {noun}: the units left at that price were "
-            f"shared pro rata among the {noun}s there{share}."
+    curve = facts.demand if is_bid else facts.supply
+    better = demand_above if is_bid else supply_below
+    if marginal_level(curve, facts.volume) == limit:
+        ahead = better(curve, limit)
+        at_level = better(curve, limit, inclusive=True) - ahead
+        verb = "bid" if is_bid else "asked"
+        text = (
+            f"Your limit {limit} was the marginal {noun}: only {facts.volume - ahead} of the "
+            f"{at_level} units {verb} at that price could trade"
         )
+        if at_level > quantity:
+            text += ", shared pro rata" + ("" if filled else ", and none came to this order")
+        return text + "."
     side_word = "above" if is_bid else "below"
     return (
         f"{noun.capitalize()}s fill from the {order}; {noun}s {side_word} your limit of {limit} "

@@ -1,10 +1,11 @@
-"""Division leads' pages: thin views over selectors and services."""
+"""Division leads' pages: the way in, and the dashboard."""
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from .. import roles, selectors
+from .. import roles
+from ..selectors import dashboard as selectors
+from .access import page
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,12 +14,15 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("login")
 
 
-@login_required
+@page
 def dashboard(request: HttpRequest) -> HttpResponse:
     division = roles.division_of(request.user)
-    holdings = selectors.division_holdings(division=division) if division else []
-    return render(
-        request,
-        "market/dashboard.html",
-        {"division": division, "holdings": holdings, "staff": roles.sees_everything(request.user)},
-    )
+    membership = roles.membership_of(request.user)
+    context = {
+        "division": division,
+        "can_trade": bool(membership and membership.can_trade),
+        "staff": roles.sees_everything(request.user),
+        "board": selectors.dashboard_for(division=division) if division else None,
+        "open_rounds": None if division else selectors.open_rounds(division=None),
+    }
+    return render(request, "market/dashboard.html", context)

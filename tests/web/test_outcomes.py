@@ -46,7 +46,9 @@ def test_a_partly_filled_marginal_bid_says_it_shared_the_last_units_and_what_wou
     orders = book(("buy", 6, "3.00"), ("buy", 6, "2.50"), ("sell", 5, "2.00"), ("sell", 5, "2.40"))
     outcome = explain(orders, 2)
     assert (outcome.state, outcome.filled, outcome.needed) == ("partial", 4, Decimal("3.01"))
-    assert "Your limit 2.50 was the marginal bid" in outcome.lines[0]
+    assert outcome.lines[0] == (
+        "Your limit 2.50 was the marginal bid: only 4 of the 6 units bid at that price could trade."
+    )
     assert "a bid of 6 at 3.01 or more would have filled in full" in outcome.lines[1]
     assert "10 units were asked at or below that price and 0 bid above it" in outcome.lines[1]
 

@@ -1,0 +1,111 @@
+"""Markets for the browser: the list, and one market's rules, schedule, history and last result.
+
+Sealed bids: nothing here reads another division's orders. A round's curves are published
+only once it has cleared, and they are aggregates.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from ..models import Division, Market, Order, Round
+from .outcomes import demand_above, parse_curve, supply_below
+
+HISTORY_ROUNDS = 30
+UPCOMING = (Round.State.SCHEDULED, Round.State.OPEN)
+RESULTS = (Round.State.CLEARED, Round.State.SETTLED)
+
+
+def _latest(state_in: tuple[str, ...], field: str) -> Subquery:
+    rounds = Round.objects.filter(market=OuterRef("pk"), state__in=state_in).order_by("-number")
+    return Subquery(rounds.values(field)[:1])
+
+
+def markets_overview() -> QuerySet[Market]:
+    """Every market with its upcoming round and its last result, in one query."""
+    return Market.objects.select_related("asset").annotate(
+        next_round_id=_latest(UPCOMING, "pk"),
+        next_state=_latest(UPCOMING, "state"),
+        next_opens_at=_latest(UPCOMING, "opens_at"),
+        next_closes_at=_latest(UPCOMING, "closes_at"),
+        last_round_id=_latest(RESULTS, "pk"),
+        last_number=_latest(RESULTS, "number"),
+        last_price=_latest(RESULTS, "price"),
+        last_volume=_latest(RESULTS, "volume"),
+    )
+
+
+@dataclass(frozen=True)
+class MarketPage:
+    market: Market
+    current: Round | None
+    history: Sequence[Mapping[str, Any]]
+    last_result: Round | None
+    my_orders: list[Order]
+
+    @property
+    def cycle(self) -> timedelta:
+        return timedelta(minutes=self.market.round_minutes + self.market.gap_minutes)
+
+
+def market_page(*, slug: str, division: Division | None) -> MarketPage:
+    """One market's page in five queries, however many rounds and orders it has had."""
+    market = get_object_or_404(Market.objects.select_related("asset"), slug=slug)
+    current = market.rounds.filter(state__in=UPCOMING).order_by("number").first()
+    history = list(
+        market.rounds.filter(state__in=RESULTS)
+        .order_by("-number")
+        .values("pk", "number", "price", "volume", "cleared_at")[:HISTORY_ROUNDS]
+    )
+    last_result = market.rounds.filter(state__in=RESULTS).order_by("-number").first()
+    my_orders: list[Order] = []
+    if current is not None and division is not None:
+        my_orders = list(
+            current.orders.filter(division=division)
+            .exclude(state=Order.State.CANCELLED)
+            .order_by("-pk")
+        )
+    return MarketPage(market, current, history[::-1], last_result, my_orders)
+
+
+def history_chart(history: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
+    """Price and volume per round for the chart; prices as text so no float touches money."""
+    return {
+        "labels": [f"Round {row['number']}" for row in history],
+        "price": [None if row["price"] is None else str(row["price"]) for row in history],
+        "volume": [row["volume"] for row in history],
+    }
+
+
+def _steps(curve: list[list[Any]]) -> list[dict[str, Any]]:
+    """A cumulative curve as the corners of its step line: units on x, price on y."""
+    points: list[dict[str, Any]] = []
+    before = 0
+    for price, units in curve:
+        points += [{"x": before, "y": str(price)}, {"x": units, "y": str(price)}]
+        before = units
+    return points
+
+
+def curves_chart(round_: Round) -> dict[str, Any]:
+    """A cleared round's demand and supply as step lines, with the clearing point."""
+    point = None
+    if round_.price is not None:
+        point = {"x": round_.volume, "y": str(round_.price)}
+    return {"demand": _steps(round_.demand), "supply": _steps(round_.supply), "clearing": point}
+
+
+def curve_rows(round_: Round) -> list[tuple[Decimal, int, int]]:
+    """The curves as a table for readers without the chart: at each price, units bid at or
+    above it and units asked at or below it."""
+    demand, supply = parse_curve(round_.demand), parse_curve(round_.supply)
+    prices = sorted({p for p, _ in demand} | {p for p, _ in supply}, reverse=True)
+    return [
+        (p, demand_above(demand, p, inclusive=True), supply_below(supply, p, inclusive=True))
+        for p in prices
+    ]

@@ -1,0 +1,165 @@
+"""A division's own orders: lists, one order, a round's result for it, and the hold preview.
+
+Sealed bids: every read here is filtered to one division; another division's order is a 404.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+from django.shortcuts import get_object_or_404
+
+from ..errors import MarketError
+from ..models import Account, Asset, Division, Entry, Fill, Order, Round, Side
+from ..rules import parse_limit, parse_quantity
+from .holdings import CENT
+from .outcomes import Outcome, facts_of, order_outcome, round_lines
+
+ZERO = Decimal("0.00")
+
+
+def division_orders(
+    *, division: Division, state: str = "", market_slug: str = ""
+) -> QuerySet[Order]:
+    """The division's orders, newest first; ``state`` is an Order.State or "" for all."""
+    orders = Order.objects.filter(division=division)
+    if state:
+        orders = orders.filter(state=state)
+    if market_slug:
+        orders = orders.filter(round__market__slug=market_slug)
+    return orders.select_related("round__market__asset", "fill").order_by("-pk")
+
+
+def division_order(*, division: Division, order_id: int) -> Order:
+    """One of the division's orders; anyone else's is indistinguishable from a missing one."""
+    orders = Order.objects.select_related("round__market__asset", "fill")
+    return get_object_or_404(orders, pk=order_id, division=division)
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    order: Order
+    fill: Fill | None
+    outcome: Outcome | None
+
+    @property
+    def filled(self) -> int:
+        return self.fill.quantity if self.fill else 0
+
+    @property
+    def released(self) -> Decimal:
+        """Escrow given back at settlement: what was held less what the fill used."""
+        used = (self.fill.amount if self.order.is_bid else self.fill.quantity) if self.fill else 0
+        return self.order.escrow - used
+
+
+@dataclass(frozen=True)
+class RoundResult:
+    round: Round
+    lines: list[str]
+    orders: list[OrderResult]
+
+    @property
+    def bought(self) -> tuple[int, Decimal]:
+        fills = [r.fill for r in self.orders if r.fill and r.order.is_bid]
+        return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
+
+    @property
+    def sold(self) -> tuple[int, Decimal]:
+        fills = [r.fill for r in self.orders if r.fill and not r.order.is_bid]
+        return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
+
+
+def _fill_of(order: Order) -> Fill | None:
+    try:
+        return order.fill
+    except Fill.DoesNotExist:
+        return None
+
+
+def order_result(round_: Round, order: Order) -> OrderResult:
+    fill = _fill_of(order)
+    outcome = None
+    if round_.has_result and order.state != Order.State.CANCELLED:
+        outcome = order_outcome(
+            facts_of(round_),
+            side=order.side,
+            quantity=order.quantity,
+            limit=order.limit,
+            filled=fill.quantity if fill else 0,
+        )
+    return OrderResult(order, fill, outcome)
+
+
+def round_result(*, round_id: int, division: Division | None) -> RoundResult:
+    """A round, what set its price once cleared, and the division's own orders in it (2 queries)."""
+    round_ = get_object_or_404(Round.objects.select_related("market__asset"), pk=round_id)
+    orders: list[Order] = []
+    if division is not None:
+        orders = list(round_.orders.filter(division=division).select_related("fill").order_by("pk"))
+    lines = round_lines(facts_of(round_)) if round_.has_result else []
+    return RoundResult(round_, lines, [order_result(round_, order) for order in orders])
+
+
+@dataclass(frozen=True)
+class HoldPreview:
+    """What an order will hold, next to what the division has available of that asset."""
+
+    is_bid: bool
+    quantity: int | None
+    limit: Decimal | None
+    hold: Decimal
+    current: Decimal
+    available: Decimal
+    unit: str
+    error: str = ""
+
+    @property
+    def change(self) -> Decimal:
+        return self.hold - self.current
+
+    @property
+    def left(self) -> Decimal:
+        return self.available - self.change
+
+    @property
+    def enough(self) -> bool:
+        return self.left >= 0
+
+
+def available_of(*, division: Division, asset: Asset) -> Decimal:
+    entries = Entry.objects.filter(
+        account__division=division, account__asset=asset, account__kind=Account.Kind.AVAILABLE
+    )
+    total = entries.aggregate(total=Sum("amount"))["total"]
+    return (total or ZERO).quantize(CENT)
+
+
+def hold_preview(
+    *,
+    division: Division,
+    round_: Round,
+    side: str,
+    quantity: object,
+    limit: object,
+    order: Order | None = None,
+) -> HoldPreview:
+    """The escrow the order would hold (quantity × limit credits, or quantity units); for a
+    change, ``current`` is what the order holds now. Invalid input gives the rule's message;
+    blank input gives an empty preview (``quantity`` None, no error)."""
+    is_bid = side == Side.BUY
+    asset = Asset.objects.filter(kind=Asset.Kind.CREDITS).first() if is_bid else round_.market.asset
+    available = available_of(division=division, asset=asset) if asset else ZERO
+    current = order.escrow if order is not None else ZERO
+    unit = "credits" if is_bid else round_.market.asset.unit
+    blank = HoldPreview(is_bid, None, None, current, current, available, unit)
+    typed_limit = str(limit or "").strip()
+    if not str(quantity or "").strip() or (is_bid and not typed_limit):
+        return blank
+    try:
+        qty = parse_quantity(quantity)
+        price = parse_limit(typed_limit, round_) if typed_limit else None
+    except MarketError as error:
+        return HoldPreview(is_bid, None, None, current, current, available, unit, error.message)
+    hold = qty * price if is_bid and price is not None else Decimal(qty)
+    return HoldPreview(is_bid, qty, price, hold.quantize(CENT), current, available, unit)

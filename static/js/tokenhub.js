@@ -1,0 +1,107 @@
+/* Tokenhub: small enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  /* Countdowns: <time data-closes="ISO" data-now="ISO"> ticks down to the close. */
+  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+
+  function left(ms) {
+    var s = Math.max(0, Math.floor(ms / 1000));
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    if (h) return plural(h, "hour") + " " + plural(m, "minute");
+    if (m) return m + " min " + (sec < 10 ? "0" : "") + sec + " s";
+    return plural(sec, "second");
+  }
+
+  function tick() {
+    document.querySelectorAll("time[data-closes]").forEach(function (el) {
+      if (el.dataset.skew === undefined) {
+        var serverNow = Date.parse(el.dataset.now || "") || Date.now();
+        el.dataset.skew = String(serverNow - Date.now());
+      }
+      var ms = Date.parse(el.dataset.closes) - (Date.now() + Number(el.dataset.skew));
+      var text = ms > 0 ? left(ms) + " left" : "closed: reload for the result";
+      if (el.textContent !== text) el.textContent = text;
+      el.classList.toggle("soon", ms > 0 && ms < 30000);
+    });
+  }
+
+  /* Charts: <canvas data-chart="history|curves" data-source="json-script-id">. */
+  var INK = "#1b1f24", GRID = "#e5e7eb", BLUE = "#1d4ed8", ORANGE = "#c2410c", GREY = "#94a3b8";
+
+  function axis(title, extra) {
+    return Object.assign({ title: { display: true, text: title, color: INK },
+      ticks: { color: INK }, grid: { color: GRID } }, extra || {});
+  }
+
+  function num(points) {
+    return points.map(function (p) { return { x: p.x, y: Number(p.y) }; });
+  }
+
+  var builders = {
+    history: function (d) {
+      return {
+        data: {
+          labels: d.labels,
+          datasets: [
+            { type: "line", label: "Clearing price", data: d.price.map(function (p) { return p === null ? null : Number(p); }),
+              borderColor: BLUE, backgroundColor: BLUE, yAxisID: "price", spanGaps: true, tension: 0, pointRadius: 3 },
+            { type: "bar", label: "Volume (units)", data: d.volume, backgroundColor: GREY, yAxisID: "volume" }
+          ]
+        },
+        options: { scales: {
+          price: axis("Price (credits per unit)", { position: "left" }),
+          volume: axis("Units traded", { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } }),
+          x: { ticks: { color: INK }, grid: { color: GRID } }
+        } }
+      };
+    },
+    curves: function (d) {
+      var sets = [
+        { label: "Demand (bids)", data: num(d.demand), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
+        { label: "Supply (asks)", data: num(d.supply), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2, borderDash: [6, 3] }
+      ];
+      if (d.clearing) {
+        sets.push({ type: "scatter", label: "Clearing point", data: num([d.clearing]), borderColor: INK,
+          backgroundColor: "#fbbf24", pointRadius: 7, pointHoverRadius: 8, pointStyle: "rectRot" });
+      }
+      return {
+        type: "line",
+        data: { datasets: sets },
+        options: { parsing: true, scales: {
+          x: axis("Units (cumulative)", { type: "linear", beginAtZero: true }),
+          y: axis("Price (credits per unit)")
+        } }
+      };
+    }
+  };
+
+  function charts(root) {
+    if (!window.Chart) return;
+    root.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
+      if (canvas.dataset.ready) return;
+      var source = document.getElementById(canvas.dataset.source);
+      var build = builders[canvas.dataset.chart];
+      if (!source || !build) return;
+      var config = build(JSON.parse(source.textContent));
+      config.type = config.type || "bar";
+      config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false,
+        interaction: { mode: "nearest", intersect: false },
+        plugins: { legend: { labels: { color: INK } } } }, config.options);
+      var wrap = canvas.closest(".chart");
+      if (wrap) wrap.classList.add("drawn");  /* sized before drawing */
+      new window.Chart(canvas, config);
+      canvas.dataset.ready = "1";
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    tick();
+    setInterval(tick, 1000);
+    charts(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    tick();
+    charts(event.target);
+  });
+})();

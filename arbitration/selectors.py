@@ -70,7 +70,10 @@ def case_file(*, dispute: Dispute, user: Any) -> CaseFile:
     everything = roles.sees_everything(user)
     division = roles.division_of(user)
     own = None if everything or division is None else division.pk
-    parties = list(dispute.parties.select_related("division"))
+    parties = sorted(
+        dispute.parties.select_related("division"),
+        key=lambda p: (p.role != Party.Role.FILER, p.division.name),
+    )
     role = next((p.role for p in parties if own is not None and p.division_id == own), None)
     evidence = [
         EvidenceView(e, snapshot_for(e.snapshot, division_id=own) if e.snapshot else None)

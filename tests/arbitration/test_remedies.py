@@ -1,9 +1,11 @@
 """Each remedy's exact ledger effects, the sums after each ruling, refusals, exactly-once."""
 
+import threading
 import uuid
 from decimal import Decimal as D
 
 import pytest
+from django.db import connections
 
 from arbitration import services
 from arbitration.models import Dispute, Ruling, RulingEffect
@@ -276,3 +278,49 @@ def test_disputed_units_are_allocated_pro_rata_in_whole_units(total, capacities,
 def test_allocation_refuses_more_units_than_the_other_side_has():
     with pytest.raises(MarketError, match="Only 4 units are on the other side; 5 are disputed"):
         allocate(5, {1: 2, 2: 2})
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("same_form", [True, False])
+def test_two_confirms_at_once_pay_once(book, arbiter, same_form):
+    dispute = taken(book, arbiter)
+    s1, b1 = book.s1.membership.division, book.b1.membership.division
+    barrier = threading.Barrier(2)
+    nonce = uuid.uuid4()
+    outcomes = []
+
+    def confirm():
+        try:
+            barrier.wait()
+            ruling = rule(
+                dispute,
+                arbiter,
+                "compensation",
+                nonce=nonce if same_form else uuid.uuid4(),
+                amount=D("5.00"),
+                payer_id=s1.pk,
+                payee_id=b1.pk,
+            )
+            outcomes.append(ruling.pk)
+        except InvalidState as error:
+            outcomes.append(error.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    ruling = Ruling.objects.get()
+    if same_form:
+        assert outcomes == [ruling.pk, ruling.pk]
+    else:
+        assert sorted(outcomes, key=str) == sorted(
+            [ruling.pk, f"Dispute #{dispute.pk} is ruled: it cannot be ruled on (only when "
+             "under review or awaiting response)."], key=str
+        )  # fmt: skip
+    assert LedgerTransaction.objects.filter(reason="ruling").count() == 1
+    assert changes(book)["b1"]["credits"] == D("5.00")
+    assert_conserved()

@@ -41,8 +41,8 @@ def _visible(request: HttpRequest, pk: int) -> Dispute:
 
 @login_required
 def dispute_list(request: HttpRequest) -> HttpResponse:
-    disputes = selectors.disputes_for(request.user).prefetch_related("parties__division")
-    return render(request, "arbitration/list.html", {"disputes": disputes[:200]})
+    disputes = selectors.disputes_for(request.user)[:200]
+    return render(request, "arbitration/list.html", {"disputes": disputes})
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from market import roles
 from market.errors import InvalidState, MarketError, NotAllowed
 from market.models import Division, Fill, Membership, Round
 from market.services.ledger import to_amount
@@ -28,7 +29,7 @@ class Claim:
 
 
 def _filing_lead(user: Any) -> Membership:
-    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    membership = roles.membership_of(user)
     if membership is None or membership.role != Membership.Role.LEAD:
         raise NotAllowed("Only a division lead may file a dispute.")
     return membership

@@ -72,10 +72,12 @@ def sees_everything(user: Any) -> bool:
 def membership_of(user: Any) -> Membership | None:
     if not getattr(user, "is_authenticated", False):
         return None
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
+    if hasattr(user, "_tokenhub_membership"):
+        cached: Membership | None = user._tokenhub_membership
+        return cached
+    membership = Membership.objects.select_related("division").filter(user=user).first()
+    user._tokenhub_membership = membership
+    return membership
 
 
 def division_of(user: Any) -> Division | None:

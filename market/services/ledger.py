@@ -42,12 +42,14 @@ def account_get(*, asset: Asset, division: Division | None, kind: str) -> Accoun
     """The account, created on first use; safe when two requests create it at once."""
     if division is None:
         kind = Account.Kind.ISSUANCE
+    account = Account.objects.filter(asset=asset, division=division, kind=kind).first()
+    if account is not None:
+        return account
     try:
         with transaction.atomic():
-            account, _ = Account.objects.get_or_create(asset=asset, division=division, kind=kind)
+            return Account.objects.create(asset=asset, division=division, kind=kind)
     except IntegrityError:
-        account = Account.objects.get(asset=asset, division=division, kind=kind)
-    return account
+        return Account.objects.get(asset=asset, division=division, kind=kind)
 
 
 def balances_of(account_ids: Iterable[int]) -> dict[int, Decimal]:
@@ -83,7 +85,20 @@ def transaction_post(
     memo: str = "",
     key: str | None = None,
 ) -> LedgerTransaction:
-    """Post balanced entries at once, or nothing.
+    """Post balanced entries at once, or nothing (see `_post`)."""
+    return _post(reason=reason, legs=legs, by=by, reference=reference, memo=memo, key=key)
+
+
+def _post(
+    *,
+    reason: str,
+    legs: Sequence[Leg],
+    by: Any = None,
+    reference: models.Model | None = None,
+    memo: str = "",
+    key: str | None = None,
+) -> LedgerTransaction:
+    """Post balanced entries; the caller holds the transaction.
 
     Locks every account involved (by pk), then refuses if any division account would go below
     zero. With a `key`, a second post under the same key returns the first, unchanged.
@@ -173,9 +188,7 @@ def credits_grant(
     available, _ = _division_accounts(division, asset)
     issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
     legs = [Leg(issuance, -value), Leg(available, value)]
-    return transaction_post(
-        reason=Reason.GRANT, legs=legs, by=by, memo=memo, reference=division, key=key
-    )
+    return _post(reason=Reason.GRANT, legs=legs, by=by, memo=memo, reference=division, key=key)
 
 
 @transaction.atomic
@@ -195,9 +208,7 @@ def units_mint(
     available, _ = _division_accounts(division, asset)
     issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
     legs = [Leg(issuance, -value), Leg(available, value)]
-    return transaction_post(
-        reason=Reason.MINT, legs=legs, by=by, memo=memo, reference=division, key=key
-    )
+    return _post(reason=Reason.MINT, legs=legs, by=by, memo=memo, reference=division, key=key)
 
 
 @transaction.atomic
@@ -214,7 +225,7 @@ def hold(
     value = _positive(amount, "hold")
     available, held = _division_accounts(division, asset)
     legs = [Leg(available, -value), Leg(held, value)]
-    return transaction_post(reason=Reason.HOLD, legs=legs, by=by, reference=reference, memo=memo)
+    return _post(reason=Reason.HOLD, legs=legs, by=by, reference=reference, memo=memo)
 
 
 @transaction.atomic
@@ -231,7 +242,7 @@ def release(
     value = _positive(amount, "release")
     available, held = _division_accounts(division, asset)
     legs = [Leg(held, -value), Leg(available, value)]
-    return transaction_post(reason=Reason.RELEASE, legs=legs, by=by, reference=reference, memo=memo)
+    return _post(reason=Reason.RELEASE, legs=legs, by=by, reference=reference, memo=memo)
 
 
 @transaction.atomic
@@ -254,9 +265,7 @@ def transfer(
     source_available, _ = _division_accounts(source, asset)
     target_available, _ = _division_accounts(target, asset)
     legs = [Leg(source_available, -value), Leg(target_available, value)]
-    return transaction_post(
-        reason=reason, legs=legs, by=by, reference=reference, memo=memo, key=key
-    )
+    return _post(reason=reason, legs=legs, by=by, reference=reference, memo=memo, key=key)
 
 
 def account_by_id(division_id: int, asset: Asset, kind: str) -> Account:

@@ -101,7 +101,7 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
         amount=order.escrow,
         by=user,
         reference=order,
-        memo=f"Escrow for order #{order.pk}: {order}",
+        memo=f"Escrow for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
     )
     log.info("order placed", extra=_ids(order))
     return order
@@ -151,7 +151,7 @@ def _adjust_escrow(order: Order, market: Market, delta: Decimal, user: Any) -> N
         amount=abs(delta),
         by=user,
         reference=order,
-        memo=f"Escrow change for order #{order.pk}: {order}",
+        memo=f"Escrow change for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
     )
 
 

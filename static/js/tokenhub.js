@@ -45,13 +45,13 @@
           labels: d.labels,
           datasets: [
             { type: "line", label: "Clearing price", data: d.price.map(function (p) { return p === null ? null : Number(p); }),
-              borderColor: BLUE, backgroundColor: BLUE, yAxisID: "price", spanGaps: true, tension: 0, pointRadius: 3 },
-            { type: "bar", label: "Volume (units)", data: d.volume, backgroundColor: GREY, yAxisID: "volume" }
+              borderColor: BLUE, backgroundColor: BLUE, yAxisID: "price", spanGaps: true, tension: 0, pointRadius: 4, order: 0 },
+            { type: "bar", label: "Volume (units)", data: d.volume, backgroundColor: GREY, yAxisID: "volume", maxBarThickness: 36, order: 1 }
           ]
         },
         options: { scales: {
-          price: axis("Price (credits per unit)", { position: "left" }),
-          volume: axis("Units traded", { position: "right", beginAtZero: true, grid: { drawOnChartArea: false } }),
+          price: axis("Price (credits per unit)", { position: "left", grace: "15%" }),
+          volume: axis("Units traded", { position: "right", beginAtZero: true, grace: "15%", grid: { drawOnChartArea: false } }),
           x: { ticks: { color: INK }, grid: { color: GRID } }
         } }
       };
@@ -69,8 +69,8 @@
         type: "line",
         data: { datasets: sets },
         options: { parsing: true, scales: {
-          x: axis("Units (cumulative)", { type: "linear", beginAtZero: true }),
-          y: axis("Price (credits per unit)")
+          x: axis("Units (cumulative)", { type: "linear", beginAtZero: true, grace: "5%" }),
+          y: axis("Price (credits per unit)", { grace: "10%" })
         } }
       };
     }

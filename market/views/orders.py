@@ -72,7 +72,7 @@ def order_preview(request: HttpRequest, round_id: int) -> HttpResponse:
     division = trading_division(request)
     round_ = _open_round(round_id)
     order = None
-    if request.GET.get("order"):
+    if request.GET.get("order", "").isdigit():
         order = division_order(division=division, order_id=int(request.GET["order"]))
     side = order.side if order else request.GET.get("side", "buy")
     preview = hold_preview(

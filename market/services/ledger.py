@@ -146,10 +146,15 @@ def _insufficient(account: Account, balance: Decimal, needed: Decimal) -> Insuff
 
 
 def _division_accounts(division: Division, asset: Asset) -> tuple[Account, Account]:
-    return (
-        account_get(asset=asset, division=division, kind=Account.Kind.AVAILABLE),
-        account_get(asset=asset, division=division, kind=Account.Kind.HELD),
+    """The division's available and held accounts of the asset, in one query once they exist."""
+    kinds = (Account.Kind.AVAILABLE, Account.Kind.HELD)
+    found = {
+        a.kind: a for a in Account.objects.filter(asset=asset, division=division, kind__in=kinds)
+    }
+    available, held = (
+        found.get(kind) or account_get(asset=asset, division=division, kind=kind) for kind in kinds
     )
+    return available, held
 
 
 def _positive(amount: Decimal | int | str, what: str) -> Decimal:

@@ -194,3 +194,16 @@ def test_a_lead_appeals_and_the_filer_withdraws_through_the_pages(client, book, 
     client.force_login(book.b2)
     client.post(act(other, "withdraw"), {"why": ""})
     assert Dispute.objects.get(pk=other.pk).state == "withdrawn"
+
+
+def test_the_list_and_the_case_take_a_bounded_number_of_queries(
+    client, book, arbiter, django_assert_max_num_queries
+):
+    for user in (book.b1, book.b2):
+        dispute = file_fill_dispute(book, user=user)
+        services.message_post(dispute_id=dispute.pk, user=book.s1, body="Noted.")
+    client.force_login(book.s1)
+    with django_assert_max_num_queries(8):
+        assert len(client.get(reverse("disputes:list")).context["disputes"]) == 2
+    with django_assert_max_num_queries(15):
+        assert client.get(detail(dispute)).status_code == 200

@@ -1,6 +1,11 @@
 """Query filters for the API's lists (django-filter); unknown values give a 400, never a 500."""
 
+from datetime import UTC, datetime
+from typing import Any
+
 import django_filters as filters
+from django.core.exceptions import ValidationError
+from django_filters.fields import IsoDateTimeField
 
 from ..models import (
     Account,
@@ -16,8 +21,28 @@ from ..models import (
 )
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """ISO 8601 with any offset, compared in UTC (PostgreSQL refuses offsets past ±15:59)."""
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None:
+            return None
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise ValidationError("Enter a date/time between the years 1 and 9999.") from None
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class MarketFilter(filters.FilterSet):
-    kind = filters.ChoiceFilter(field_name="asset__kind", choices=Asset.Kind.choices[1:])
+    kind = filters.ChoiceFilter(
+        field_name="asset__kind",
+        choices=[(k, label) for k, label in Asset.Kind.choices if k != Asset.Kind.CREDITS],
+    )
     halted = filters.BooleanFilter()
 
     class Meta:
@@ -67,10 +92,10 @@ class LedgerFilter(filters.FilterSet):
     reason = filters.ChoiceFilter(
         field_name="transaction__reason", choices=LedgerTransaction.Reason.choices
     )
-    since = filters.IsoDateTimeFilter(
+    since = UtcIsoDateTimeFilter(
         field_name="transaction__created_at", lookup_expr="gte", help_text="From this time on."
     )
-    until = filters.IsoDateTimeFilter(
+    until = UtcIsoDateTimeFilter(
         field_name="transaction__created_at", lookup_expr="lt", help_text="Before this time."
     )
     division = filters.ModelChoiceFilter(

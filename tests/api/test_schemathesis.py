@@ -10,7 +10,9 @@ every run sends the same requests.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -34,7 +36,12 @@ UNLIMITED = {"anon": None, "token": None, "trade": None}
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    # As Django's test client does: a request must not close the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

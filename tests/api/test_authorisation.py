@@ -1,0 +1,107 @@
+"""Every endpoint × every role, with the exact status each gets (signed in by session).
+
+Roles: anonymous, a member of the owning division (no trade rights), the owning division's
+lead, another division's lead, management, an auditor. "Owning" is the division whose order,
+fill or ledger the request is about; lists show each user what they may see.
+"""
+
+import pytest
+
+from tests import factories
+from tests.api.conftest import session_client
+
+ROLES = ["anonymous", "member", "lead", "other_lead", "management", "auditor"]
+READ_ALL = (401, 200, 200, 200, 200, 200)
+OWN_OR_STAFF = (401, 200, 200, 404, 200, 200)  # sealed: another division gets a 404
+TRADE_OWN = (401, 403, 200, 404, 403, 403)  # only the owning division's lead changes it
+PLACE = {"round": "{current}", "side": "buy", "quantity": 1, "limit": "1.00"}
+
+MATRIX = [
+    ("get", "/api/markets/", None, READ_ALL),
+    ("get", "/api/markets/{market}/", None, READ_ALL),
+    ("get", "/api/rounds/", None, READ_ALL),
+    ("get", "/api/rounds/{current}/", None, READ_ALL),
+    ("get", "/api/rounds/{settled}/result/", None, READ_ALL),
+    ("get", "/api/rounds/{current}/result/", None, (401, 409, 409, 409, 409, 409)),
+    ("get", "/api/orders/", None, READ_ALL),
+    ("get", "/api/orders/{order}/", None, OWN_OR_STAFF),
+    ("post", "/api/orders/", PLACE, (401, 403, 201, 201, 403, 403)),
+    ("patch", "/api/orders/{order}/", {"quantity": 6}, TRADE_OWN),
+    ("post", "/api/orders/{order}/cancel/", None, TRADE_OWN),
+    ("get", "/api/fills/", None, READ_ALL),
+    ("get", "/api/fills/{fill}/", None, OWN_OR_STAFF),
+    ("get", "/api/ledger/", None, READ_ALL),
+    ("get", "/api/holdings/", None, READ_ALL),
+    ("get", "/api/me/", None, READ_ALL),
+    ("get", "/api/schema/", None, (200,) * 6),
+    ("get", "/api/docs/", None, (200,) * 6),
+    ("get", "/api/tokens/", None, (302, 200, 200, 200, 200, 200)),
+    ("get", "/api/nowhere/", None, (404,) * 6),
+]
+CASES = [
+    pytest.param(method, url, body, role, expected, id=f"{method} {url} as {role}")
+    for method, url, body, statuses in MATRIX
+    for role, expected in zip(ROLES, statuses, strict=True)
+]
+
+
+@pytest.fixture
+def people(member, lead, other_lead, management, auditor):
+    return {
+        "anonymous": None,
+        "member": member,
+        "lead": lead,
+        "other_lead": other_lead,
+        "management": management,
+        "auditor": auditor,
+    }
+
+
+def _fill_in(value, ids):
+    if isinstance(value, str):
+        return int(value.format(**ids)) if value.startswith("{") else value.format(**ids)
+    if isinstance(value, dict):
+        return {key: _fill_in(item, ids) for key, item in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(("method", "url", "body", "role", "expected"), CASES)
+def test_each_role_gets_exactly_its_status(book, people, method, url, body, role, expected):
+    ids = {
+        "market": book.market.pk,
+        "current": book.current.pk,
+        "settled": book.settled.pk,
+        "order": book.order.pk,
+        "fill": book.fill.pk,
+    }
+    client = session_client(people[role])
+    response = getattr(client, method)(_fill_in(url, ids), _fill_in(body, ids), format="json")
+    assert response.status_code == expected, response.content[:300]
+
+
+def test_a_refusal_says_why(book, member, management):
+    placed = {"round": book.current.pk, "side": "buy", "quantity": 1, "limit": "1.00"}
+    response = session_client(member).post("/api/orders/", placed, format="json")
+    assert response.json()["detail"].endswith("without trade rights; ask your lead.")
+    assert response.json()["code"] == "forbidden"
+    response = session_client(management).post("/api/orders/", placed, format="json")
+    assert response.json()["detail"].startswith("Only a division's lead")
+
+
+def test_anonymous_is_told_how_to_authenticate(db):
+    response = session_client(None).get("/api/orders/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+    assert response.json() == {
+        "detail": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+        "errors": {},
+    }
+
+
+def test_a_member_with_trade_rights_places_orders(book, division):
+    trusted = factories.member_of(division, may_trade=True)
+    placed = {"round": book.current.pk, "side": "buy", "quantity": 1, "limit": "1.00"}
+    response = session_client(trusted).post("/api/orders/", placed, format="json")
+    assert response.status_code == 201
+    assert response.json()["division"] == division.pk

@@ -204,6 +204,8 @@ SPECTACULAR_SETTINGS = {
         "RoundStateEnum": "market.models.auction.Round.State",
         "OrderStateEnum": "market.models.auction.Order.State",
         "AccountKindEnum": "market.models.ledger.Account.Kind",
+        "DisputeStateEnum": "arbitration.models.disputes.State",
+        "PartyRoleEnum": "arbitration.models.disputes.Party.Role",
     },
 }
 

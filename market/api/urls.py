@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import orders, token_pages, views
+from . import disputes, orders, token_pages, views
 
 app_name = "api"
 
@@ -16,6 +16,7 @@ router.register("rounds", views.RoundViewSet, basename="round")
 router.register("orders", orders.OrderViewSet, basename="order")
 router.register("fills", views.FillViewSet, basename="fill")
 router.register("ledger", views.LedgerViewSet, basename="ledger")
+router.register("disputes", disputes.DisputeViewSet, basename="dispute")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -87,3 +87,19 @@ def book(division, other_division, lead, other_lead):
         fill=Fill.objects.get(order=bought),
         other_fill=Fill.objects.get(order=sold),
     )
+
+
+@pytest.fixture
+def dispute(book, lead):
+    """`division` disputes the price of its fill in the settled round; `other_division` answers."""
+    from arbitration import services as arbitration
+    from arbitration.models import Dispute
+
+    claim = arbitration.Claim(
+        subject=Dispute.Subject.FILL,
+        category=Dispute.Category.PRICING,
+        claimed_remedy=Dispute.Remedy.PRICE_ADJUSTMENT,
+        claimed_amount=Decimal("3.00"),
+        statement="The clearing price was inflated by a fat-finger ask.",
+    )
+    return arbitration.dispute_file(user=lead, claim=claim, fill_id=book.fill.pk)

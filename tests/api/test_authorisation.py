@@ -33,6 +33,8 @@ MATRIX = [
     ("get", "/api/ledger/", None, READ_ALL),
     ("get", "/api/holdings/", None, READ_ALL),
     ("get", "/api/me/", None, READ_ALL),
+    ("get", "/api/disputes/", None, READ_ALL),
+    ("get", "/api/disputes/{dispute}/", None, READ_ALL),  # the other lead is the counterparty
     ("get", "/api/schema/", None, (200,) * 6),
     ("get", "/api/docs/", None, (200,) * 6),
     ("get", "/api/tokens/", None, (302, 200, 200, 200, 200, 200)),
@@ -66,8 +68,11 @@ def _fill_in(value, ids):
 
 
 @pytest.mark.parametrize(("method", "url", "body", "role", "expected"), CASES)
-def test_each_role_gets_exactly_its_status(book, people, method, url, body, role, expected):
+def test_each_role_gets_exactly_its_status(
+    request, book, people, method, url, body, role, expected
+):
     ids = {
+        "dispute": request.getfixturevalue("dispute").pk if "{dispute}" in url else None,
         "market": book.market.pk,
         "current": book.current.pk,
         "settled": book.settled.pk,
@@ -105,3 +110,13 @@ def test_a_member_with_trade_rights_places_orders(book, division):
     response = session_client(trusted).post("/api/orders/", placed, format="json")
     assert response.status_code == 201
     assert response.json()["division"] == division.pk
+
+
+def test_a_division_outside_a_dispute_does_not_see_it(dispute, lead):
+    outsider = factories.lead_of(factories.DivisionFactory())
+    client = session_client(outsider)
+    assert client.get(f"/api/disputes/{dispute.pk}/").status_code == 404
+    assert client.get("/api/disputes/").json()["count"] == 0
+    mine = session_client(lead).get(f"/api/disputes/{dispute.pk}/").json()
+    assert (mine["state"], mine["claimed_amount"]) == ("filed", "3.00")
+    assert [p["role"] for p in mine["parties"]] == ["counterparty", "filer"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from tests import factories
+from tests.web.conftest import next_round
 
 # Elements sticking out past the right edge of the window, for the failure message.
 WIDE = """[...document.querySelectorAll('main *')]
@@ -155,6 +156,7 @@ def test_main_pages_are_readable_at_laptop_and_phone_widths(
     factories.bid(buyer, round_, 6, "3.00")
     factories.ask(seller, round_, 5, "2.00")
     factories.close_and_finish(round_)
+    factories.bid(buyer, next_round(round_.market), 4, "2.75")  # the market page's busiest state
     page = browser.new_page(viewport=WIDTHS[width])
     sign_in(page, live_server.url, buyer)
     pages = {

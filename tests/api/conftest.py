@@ -89,9 +89,7 @@ def book(division, other_division, lead, other_lead):
     )
 
 
-@pytest.fixture
-def dispute(book, lead):
-    """`division` disputes the price of its fill in the settled round; `other_division` answers."""
+def file_dispute(lead, fill):
     from arbitration import services as arbitration
     from arbitration.models import Dispute
 
@@ -102,4 +100,10 @@ def dispute(book, lead):
         claimed_amount=Decimal("3.00"),
         statement="The clearing price was inflated by a fat-finger ask.",
     )
-    return arbitration.dispute_file(user=lead, claim=claim, fill_id=book.fill.pk)
+    return arbitration.dispute_file(user=lead, claim=claim, fill_id=fill.pk)
+
+
+@pytest.fixture
+def dispute(book, lead):
+    """`division` disputes the price of its fill in the settled round; `other_division` answers."""
+    return file_dispute(lead, book.fill)

@@ -6,6 +6,7 @@ fill or ledger the request is about; lists show each user what they may see.
 """
 
 import pytest
+from rest_framework.test import APIClient
 
 from tests import factories
 from tests.api.conftest import session_client
@@ -120,3 +121,16 @@ def test_a_division_outside_a_dispute_does_not_see_it(dispute, lead):
     mine = session_client(lead).get(f"/api/disputes/{dispute.pk}/").json()
     assert (mine["state"], mine["claimed_amount"]) == ("filed", "3.00")
     assert [p["role"] for p in mine["parties"]] == ["counterparty", "filer"]
+
+
+def test_a_browser_session_writes_only_with_its_csrf_token(book, lead):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(lead)
+    placed = {"round": book.current.pk, "side": "buy", "quantity": 1, "limit": "1.00"}
+    refused = client.post("/api/orders/", placed, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"].startswith("CSRF Failed")
+    client.get("/api/tokens/")  # any page with a form sets the CSRF cookie
+    csrf = client.cookies["csrftoken"].value
+    placed_ok = client.post("/api/orders/", placed, format="json", HTTP_X_CSRFTOKEN=csrf)
+    assert placed_ok.status_code == 201

@@ -3,11 +3,14 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from market.models import Fill
 from market.selectors import division_holdings
 from tests import factories
-from tests.api.conftest import session_client, token_client
+from tests.api.conftest import file_dispute, session_client, token_client
 
 
 @pytest.fixture
@@ -183,3 +186,33 @@ def test_the_docs_are_served_from_local_static_files(api, db):
             for media in response.get("content", {}).values()
         ]
         assert any(examples), operation["operationId"]
+
+
+LISTS = ["/api/markets/", "/api/rounds/", "/api/orders/", "/api/fills/", "/api/ledger/"]
+
+
+def _settled_trade(lead, other_lead):
+    round_ = factories.open_round()
+    factories.stocked(other_lead.membership.division, round_.market.asset, 10)
+    bought = factories.bid(lead, round_, 2, "1.00")
+    factories.ask(other_lead, round_, 2, "1.00")
+    factories.close_and_finish(round_)
+    return Fill.objects.get(order=bought)
+
+
+@pytest.mark.parametrize("url", [*LISTS, "/api/holdings/", "/api/disputes/"])
+def test_a_list_costs_the_same_queries_however_long(request, book, lead, other_lead, url):
+    client = session_client(lead)
+    disputes = "disputes" in url
+    if disputes:
+        request.getfixturevalue("dispute")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(3):  # more markets, rounds, orders, fills, ledger entries and disputes
+        fill = _settled_trade(lead, other_lead)
+        if disputes:
+            file_dispute(lead, fill)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.json()["count"] >= 4
+    assert len(many.captured_queries) == len(few.captured_queries)

@@ -47,6 +47,7 @@ class Cluster:
             "API_RATE_TRADE": "1000000/minute",
             "LOG_LEVEL": "WARNING",
             "CONN_MAX_AGE": "60",
+            "CACHE_URL": "redis://127.0.0.1:6379/11",
             "TOKENHUB_VAR": f"/tmp/{self.database}-var",
         }
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from market import roles
+from market.admin.base import ReadOnlyInline
 from market.errors import MarketError
 
 from .. import selectors, services
@@ -17,21 +18,6 @@ from ..models import Dispute, DisputeEvent, Evidence, Message, Party, Response, 
 from ..models.disputes import CLOSED_STATES
 from .filters import AmountFilter, EscalatedFilter, OverdueFilter
 from .views import CaseViews
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class PartyInline(ReadOnlyInline):

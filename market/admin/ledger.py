@@ -1,26 +1,17 @@
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 
 from ..models import Account, Entry, LedgerTransaction
-from .base import ReadOnlyAdmin
+from .base import ReadOnlyAdmin, ReadOnlyInline
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyInline):
     model = Entry
     fields = ["account", "amount"]
     readonly_fields = ["account", "amount"]
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(LedgerTransaction)

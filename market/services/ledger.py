@@ -75,20 +75,6 @@ def _check_legs(legs: Sequence[Leg]) -> None:
         raise MarketError(f"Entries do not balance for asset(s) {unbalanced}.")
 
 
-@transaction.atomic
-def transaction_post(
-    *,
-    reason: str,
-    legs: Sequence[Leg],
-    by: Any = None,
-    reference: models.Model | None = None,
-    memo: str = "",
-    key: str | None = None,
-) -> LedgerTransaction:
-    """Post balanced entries at once, or nothing (see `_post`)."""
-    return _post(reason=reason, legs=legs, by=by, reference=reference, memo=memo, key=key)
-
-
 def _post(
     *,
     reason: str,
@@ -130,6 +116,10 @@ def _post(
         if delta != 0
     )
     return txn
+
+
+# Public, atomic; the functions below call `_post` inside their own transaction (one savepoint).
+transaction_post = transaction.atomic(_post)
 
 
 def _insufficient(account: Account, balance: Decimal, needed: Decimal) -> InsufficientFunds:

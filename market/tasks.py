@@ -34,3 +34,11 @@ def demo_trade() -> int:
     from . import demo
 
     return demo.demo_trade()
+
+
+@shared_task(name="market.idempotency_prune", ignore_result=True)
+def idempotency_prune() -> int:
+    """Daily: drop idempotency records past their retry window."""
+    from .services import tokens
+
+    return tokens.idempotency_records_prune()

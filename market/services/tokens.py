@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -151,3 +151,16 @@ def idempotent_run(
             raise
         return first
     return Outcome(status=status, body=body, replayed=False)
+
+
+KEEP_IDEMPOTENCY = timedelta(days=7)
+
+
+def idempotency_records_prune(*, now: datetime | None = None) -> int:
+    """Forget keys older than a week: a retry comes within minutes, the table must not grow forever.
+
+    Idempotent: a repeat deletes nothing more. A key older than this places a new order.
+    """
+    cutoff = (now or timezone.now()) - KEEP_IDEMPOTENCY
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -170,3 +170,24 @@ def test_a_token_needs_a_name_and_a_known_scope(lead):
         tokens.token_create(user=lead, name="  ", scopes=["read"])
     with pytest.raises(MarketError, match="Unknown scope"):
         tokens.token_create(user=lead, name="bot", scopes=["admin"])
+
+
+def test_idempotency_keys_are_forgotten_after_a_week(lead):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from market.models import IdempotencyRecord
+
+    # given: one fresh key and one from eight days ago
+    IdempotencyRecord.objects.create(user=lead, key="new", fingerprint="f", status=201, body={})
+    old = IdempotencyRecord.objects.create(
+        user=lead, key="old", fingerprint="f", status=201, body={}
+    )
+    IdempotencyRecord.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    # when / then: pruning drops only the old one, and a repeat drops nothing
+    assert tokens.idempotency_records_prune() == 1
+    assert tokens.idempotency_records_prune() == 0
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]

@@ -83,18 +83,21 @@ def _post(
     reference: models.Model | None = None,
     memo: str = "",
     key: str | None = None,
+    locked: dict[int, Account] | None = None,
 ) -> LedgerTransaction:
     """Post balanced entries; the caller holds the transaction.
 
-    Locks every account involved (by pk), then refuses if any division account would go below
-    zero. With a `key`, a second post under the same key returns the first, unchanged.
+    Locks every account involved (by pk) unless the caller already did (`locked`), then refuses
+    if any division account would go below zero. With a `key`, a second post under the same key
+    returns the first, unchanged.
     """
     _check_legs(legs)
     if key is not None:
         existing = LedgerTransaction.objects.filter(key=key).first()
         if existing is not None:
             return existing
-    locked = accounts_for_update(leg.account.pk for leg in legs)
+    if locked is None:
+        locked = accounts_for_update(leg.account.pk for leg in legs)
     moved: dict[int, Decimal] = defaultdict(Decimal)
     for leg in legs:
         moved[leg.account.pk] += leg.amount
@@ -135,12 +138,16 @@ def _insufficient(account: Account, balance: Decimal, needed: Decimal) -> Insuff
     )
 
 
-def _division_accounts(division: Division, asset: Asset) -> tuple[Account, Account]:
-    """The division's available and held accounts of the asset, in one query once they exist."""
+def _division_accounts(
+    division: Division, asset: Asset, *, lock: bool = False
+) -> tuple[Account, Account]:
+    """The division's available and held accounts of the asset, in one query once they exist.
+
+    With `lock`, that query takes both rows FOR UPDATE in pk order (as `accounts_for_update`).
+    """
     kinds = (Account.Kind.AVAILABLE, Account.Kind.HELD)
-    found = {
-        a.kind: a for a in Account.objects.filter(asset=asset, division=division, kind__in=kinds)
-    }
+    rows = Account.objects.filter(asset=asset, division=division, kind__in=kinds).order_by("pk")
+    found = {a.kind: a for a in (rows.select_for_update() if lock else rows)}
     available, held = (
         found.get(kind) or account_get(asset=asset, division=division, kind=kind) for kind in kinds
     )
@@ -206,6 +213,35 @@ def units_mint(
     return _post(reason=Reason.MINT, legs=legs, by=by, memo=memo, reference=division, key=key)
 
 
+def escrow_move(
+    *,
+    division: Division,
+    asset: Asset,
+    amount: Decimal,
+    by: Any = None,
+    reference: models.Model | None = None,
+    memo: str = "",
+) -> LedgerTransaction:
+    """Hold (amount > 0) or release (amount < 0) within the caller's transaction.
+
+    For services that are atomic themselves (placing, changing, cancelling orders): no savepoint
+    of its own, and the two accounts are read and locked in one query.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("escrow_move joins a transaction: call it inside transaction.atomic.")
+    value = _positive(abs(amount), "hold" if amount > 0 else "release")
+    available, held = _division_accounts(division, asset, lock=True)
+    delta = value if amount > 0 else -value
+    return _post(
+        reason=Reason.HOLD if amount > 0 else Reason.RELEASE,
+        legs=[Leg(available, -delta), Leg(held, delta)],
+        by=by,
+        reference=reference,
+        memo=memo,
+        locked={available.pk: available, held.pk: held},
+    )
+
+
 @transaction.atomic
 def hold(
     *,
@@ -218,9 +254,9 @@ def hold(
 ) -> LedgerTransaction:
     """Escrow: move from available to held; refused if available cannot cover it."""
     value = _positive(amount, "hold")
-    available, held = _division_accounts(division, asset)
-    legs = [Leg(available, -value), Leg(held, value)]
-    return _post(reason=Reason.HOLD, legs=legs, by=by, reference=reference, memo=memo)
+    return escrow_move(
+        division=division, asset=asset, amount=value, by=by, reference=reference, memo=memo
+    )
 
 
 @transaction.atomic
@@ -235,9 +271,9 @@ def release(
 ) -> LedgerTransaction:
     """Give escrow back: move from held to available."""
     value = _positive(amount, "release")
-    available, held = _division_accounts(division, asset)
-    legs = [Leg(held, -value), Leg(available, value)]
-    return _post(reason=Reason.RELEASE, legs=legs, by=by, reference=reference, memo=memo)
+    return escrow_move(
+        division=division, asset=asset, amount=-value, by=by, reference=reference, memo=memo
+    )
 
 
 @transaction.atomic

@@ -95,14 +95,7 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
             field="side",
         )
     order.save()
-    ledger.hold(
-        division=division,
-        asset=_escrow_asset(order, market),
-        amount=order.escrow,
-        by=user,
-        reference=order,
-        memo=f"Escrow for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
-    )
+    _adjust_escrow(order, market, order.escrow, user)
     log.info("order placed", extra=_ids(order))
     return order
 
@@ -144,14 +137,13 @@ def order_change(*, user: Any, order_id: int, quantity: Any = None, limit: Any =
 def _adjust_escrow(order: Order, market: Market, delta: Decimal, user: Any) -> None:
     if delta == 0:
         return
-    move = ledger.hold if delta > 0 else ledger.release
-    move(
+    ledger.escrow_move(
         division=order.division,
         asset=_escrow_asset(order, market),
-        amount=abs(delta),
+        amount=delta,
         by=user,
         reference=order,
-        memo=f"Escrow change for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
+        memo=f"Escrow for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
     )
 
 

@@ -245,6 +245,8 @@ def round_cancel(*, round_id: int, state: str = State.CANCELLED, by: object = No
     ):
         order.state = Order.State.CANCELLED
         order.save(update_fields=["state", "updated_at"])
+        if order.escrow == 0:  # a bid at 0.00 holds nothing
+            continue
         ledger.release(
             division=order.division,
             asset=ledger.credits_asset() if order.is_bid else market.asset,

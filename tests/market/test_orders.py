@@ -195,3 +195,12 @@ def test_concurrent_bids_from_one_division_never_hold_more_than_it_has():
     assert outcomes.count("placed") == 12
     assert Order.objects.filter(state="open").count() == 12
     assert holding(buyer) == (Decimal("0.00"), Decimal("120.00"))
+
+
+def test_a_bid_at_zero_holds_nothing_and_can_be_cancelled_or_halted(round_, buyer, management):
+    order = bid(buyer, round_, 5, "0.00")
+    assert holding(buyer) == (Decimal("1000.00"), Decimal("0.00"))
+    orders.order_cancel(user=buyer, order_id=order.pk)
+    bid(buyer, round_, 5, "0.00")
+    markets.market_halt(market_id=round_.market_id, by=management, reason="test")
+    assert Order.objects.filter(state="cancelled").count() == 2

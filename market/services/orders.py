@@ -45,6 +45,11 @@ def _open_round(round_id: int) -> tuple[Round, Market]:
     except Round.DoesNotExist:
         raise MarketError(f"There is no round {round_id}.", field="round") from None
     market = Market.objects.select_related("asset").get(pk=round_.market_id)
+    _refuse_unless_open(round_, market)
+    return round_, market
+
+
+def _refuse_unless_open(round_: Round, market: Market) -> None:
     if market.halted:
         raise InvalidState(
             f"{market} is halted by management: {market.halt_reason or 'no reason given'}."
@@ -53,7 +58,6 @@ def _open_round(round_id: int) -> tuple[Round, Market]:
         raise InvalidState(
             f"Round {round_.number} of {market} is not open for orders ({round_.state})."
         )
-    return round_, market
 
 
 def _ids(order: Order) -> dict[str, object]:
@@ -95,7 +99,7 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
             field="side",
         )
     order.save()
-    _adjust_escrow(order, market, order.escrow, user)
+    order_escrow_adjust(order=order, market=market, delta=order.escrow, by=user)
     log.info("order placed", extra=_ids(order))
     return order
 
@@ -104,14 +108,15 @@ def _own_open_order(user: Any, order_id: int) -> tuple[Order, Round, Market]:
     round_id = Order.objects.filter(pk=order_id).values_list("round_id", flat=True).first()
     if round_id is None:
         raise MarketError(f"There is no order {order_id}.")
-    round_for_share(round_id)
+    round_ = round_for_share(round_id)
     order = Order.objects.select_for_update().get(pk=order_id)
     division = _trading_division(user)
     if order.division_id != division.pk:
         raise NotAllowed("You can only change your own division's orders.")
     if order.state != Order.State.OPEN:
         raise InvalidState(f"Order #{order.pk} is {order.get_state_display().lower()}.")
-    round_, market = _open_round(round_id)
+    market = Market.objects.select_related("asset").get(pk=round_.market_id)
+    _refuse_unless_open(round_, market)
     return order, round_, market
 
 
@@ -129,21 +134,27 @@ def order_change(*, user: Any, order_id: int, quantity: Any = None, limit: Any =
     after = order.escrow
     order.seq = _seq()
     order.save(update_fields=["quantity", "limit", "seq", "updated_at"])
-    _adjust_escrow(order, market, after - before, user)
+    order_escrow_adjust(order=order, market=market, delta=after - before, by=user)
     log.info("order changed", extra=_ids(order))
     return order
 
 
-def _adjust_escrow(order: Order, market: Market, delta: Decimal, user: Any) -> None:
+def order_escrow_adjust(
+    *, order: Order, market: Market, delta: Decimal, by: Any, memo: str = ""
+) -> None:
+    """Hold more (delta > 0) or release (delta < 0) for an order, inside the caller's transaction.
+
+    A zero delta posts nothing: a bid at 0.00 holds nothing, and an unchanged escrow moves nothing.
+    """
     if delta == 0:
         return
     ledger.escrow_move(
         division=order.division,
         asset=_escrow_asset(order, market),
         amount=delta,
-        by=user,
+        by=by,
         reference=order,
-        memo=f"Escrow for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
+        memo=memo or f"Escrow for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
     )
 
 
@@ -153,6 +164,6 @@ def order_cancel(*, user: Any, order_id: int) -> Order:
     order, _, market = _own_open_order(user, order_id)
     order.state = Order.State.CANCELLED
     order.save(update_fields=["state", "updated_at"])
-    _adjust_escrow(order, market, -order.escrow, user)
+    order_escrow_adjust(order=order, market=market, delta=-order.escrow, by=user)
     log.info("order cancelled", extra=_ids(order))
     return order

@@ -19,7 +19,7 @@ from .. import clearing
 from ..locks import round_for_update
 from ..models import Account, Fill, Market, Order, Round
 from ..models.ledger import LedgerTransaction
-from . import ledger
+from . import ledger, orders
 
 log = logging.getLogger("tokenhub.rounds")
 State = Round.State
@@ -239,20 +239,17 @@ def round_cancel(*, round_id: int, state: str = State.CANCELLED, by: object = No
     round_ = round_for_update(round_id)
     if round_.state not in (*UPCOMING, State.CLOSED):
         return False
-    market = round_.market
+    market = Market.objects.select_related("asset").get(pk=round_.market_id)
     for order in Order.objects.filter(round=round_, state=Order.State.OPEN).select_related(
         "division"
     ):
         order.state = Order.State.CANCELLED
         order.save(update_fields=["state", "updated_at"])
-        if order.escrow == 0:  # a bid at 0.00 holds nothing
-            continue
-        ledger.release(
-            division=order.division,
-            asset=ledger.credits_asset() if order.is_bid else market.asset,
-            amount=order.escrow,
+        orders.order_escrow_adjust(
+            order=order,
+            market=market,
+            delta=-order.escrow,
             by=by,
-            reference=order,
             memo=f"Escrow released: {round_} {state}",
         )
     round_.state = state

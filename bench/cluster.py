@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+CELERY = [sys.executable, "-m", "celery", "-A", "tokenhub"]
 
 
 @dataclass
@@ -66,7 +67,7 @@ class Cluster:
         django.setup()
         call_command("migrate", verbosity=0)
         subprocess.run(
-            [sys.executable, "-m", "celery", "-A", "tokenhub", "purge", "-f"],
+            [*CELERY, "purge", "-f"],
             cwd=ROOT,
             env=self.env(),
             capture_output=True,
@@ -102,11 +103,7 @@ class Cluster:
             self.procs.append(
                 subprocess.Popen(
                     [
-                        py,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "tokenhub",
+                        *CELERY,
                         "worker",
                         "--pool=solo",
                         f"--hostname=w{i}@%h",
@@ -119,11 +116,7 @@ class Cluster:
             self.procs.append(
                 subprocess.Popen(
                     [
-                        py,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "tokenhub",
+                        *CELERY,
                         "beat",
                         "--loglevel=WARNING",
                         "-s",

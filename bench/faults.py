@@ -29,6 +29,7 @@ BROKER = os.environ.get("FAULTS_BROKER_URL", "redis://127.0.0.1:6379/14")
 os.environ["CELERY_BROKER_URL"] = BROKER
 
 import settle_bench  # noqa: E402
+from cluster import CELERY  # noqa: E402
 
 
 def start_worker(name: str) -> subprocess.Popen[bytes]:
@@ -40,11 +41,7 @@ def start_worker(name: str) -> subprocess.Popen[bytes]:
     }
     return subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "tokenhub",
+            *CELERY,
             "worker",
             "--pool=solo",
             f"--hostname={name}@%h",
@@ -243,7 +240,7 @@ def main() -> None:
     settle_bench.fresh_database()
     settle_bench.setup_django()
     subprocess.run(
-        [sys.executable, "-m", "celery", "-A", "tokenhub", "purge", "-f"],
+        [*CELERY, "purge", "-f"],
         cwd=ROOT.parent,
         capture_output=True,
         check=False,

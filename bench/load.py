@@ -12,6 +12,7 @@ and no balance is below zero.
 import argparse
 import http.client
 import json
+import os
 import random
 import statistics
 import sys
@@ -72,6 +73,37 @@ def call(conn, method, path, token, body=None, key=None):  # type: ignore[no-unt
             if attempt == 2:
                 return 599
     return 599
+
+
+def cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by each kind of process on this machine (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        kind = next((k for k in KINDS if k in command), "other")
+        used[kind] = used.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+KINDS = ("gunicorn", "postgres", "load.py", "celery", "redis")
+
+
+def measured(phase):  # type: ignore[no-untyped-def]
+    """Run a phase and also report the CPU milliseconds each kind of process spent per request."""
+    before = cpu_seconds()
+    latencies, codes, elapsed = phase()
+    after = cpu_seconds()
+    spent = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    per = {k: round(v * 1000 / max(len(latencies), 1), 1) for k, v in spent.items() if v >= 0.05}
+    print(f"    CPU ms per request: {per}")
+    return latencies, codes, elapsed
 
 
 def report(name: str, latencies: list[float], codes: dict[int, int], elapsed: float) -> float:
@@ -155,9 +187,12 @@ def main() -> None:
 
         print(f"{args.clients} clients, {args.seconds:.0f} s per phase, {args.web} web processes")
         trivial = report(
-            "GET /api/me/ (trivial)", *run_phase(tokens, cluster.port, args.seconds, me)
+            "GET /api/me/ (trivial)",
+            *measured(lambda: run_phase(tokens, cluster.port, args.seconds, me)),
         )
-        latencies, codes, elapsed = run_phase(tokens, cluster.port, args.seconds, place)
+        latencies, codes, elapsed = measured(
+            lambda: run_phase(tokens, cluster.port, args.seconds, place)
+        )
         orders = report("POST /api/orders/ (place)", latencies, codes, elapsed)
         print(
             f"order placement runs at {orders / trivial:.0%} of the trivial endpoint "

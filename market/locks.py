@@ -1,10 +1,11 @@
 """Row locks taken in one fixed order (by primary key), so two transactions never deadlock."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.db import connection
 
-from .models import Account, Round
+from .models import Account, Asset, Market, Round
 
 
 def accounts_for_update(ids: Iterable[int]) -> dict[int, Account]:
@@ -17,16 +18,45 @@ def round_for_share(round_id: int) -> Round:
 
     Many orders share the round (FOR SHARE); closing takes FOR UPDATE and so waits for every
     order in flight, and an order placed after the close sees the round closed. SQLite
-    serialises whole write transactions instead (settings: IMMEDIATE).
+    serialises whole write transactions instead (settings: IMMEDIATE). The round comes with its
+    market and the market's asset, read by the same statement (an order needs all three).
     """
-    if connection.vendor == "postgresql":
-        rows = list(
-            Round.objects.raw("SELECT * FROM market_round WHERE id = %s FOR SHARE", [round_id])
-        )
-        if not rows:
-            raise Round.DoesNotExist(f"No round {round_id}.")
-        return rows[0]
-    return Round.objects.get(pk=round_id)
+    if connection.vendor != "postgresql":
+        return Round.objects.select_related("market__asset").get(pk=round_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_ROUND_FOR_SHARE, [round_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Round.DoesNotExist(f"No round {round_id}.")
+    round_, market, asset = _instances(row, _JOINED)
+    market.asset = asset
+    round_.market = market
+    return round_
+
+
+# The round's curves (JSON, large once cleared) stay deferred: an open round has none.
+_JOINED = (
+    (Round, "r", [f for f in Round._meta.concrete_fields if f.name not in ("demand", "supply")]),
+    (Market, "m", list(Market._meta.concrete_fields)),
+    (Asset, "a", list(Asset._meta.concrete_fields)),
+)
+# Column names come from the models and the id is a parameter: nothing user-given is spliced.
+_ROUND_FOR_SHARE = (
+    "SELECT "  # noqa: S608
+    + ", ".join(f'{alias}."{f.column}"' for _, alias, fields in _JOINED for f in fields)
+    + " FROM market_round r JOIN market_market m ON m.id = r.market_id"
+    " JOIN market_asset a ON a.id = m.asset_id WHERE r.id = %s FOR SHARE OF r"
+)
+
+
+def _instances(row: Sequence[Any], joined: Any) -> list[Any]:
+    """Model instances from one joined row, as the ORM would build them (select_related)."""
+    instances, start = [], 0
+    for model, _, fields in joined:
+        values = row[start : start + len(fields)]
+        start += len(fields)
+        instances.append(model.from_db(connection.alias, [f.attname for f in fields], list(values)))
+    return instances
 
 
 def round_for_update(round_id: int) -> Round:

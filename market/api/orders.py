@@ -71,6 +71,12 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def _out(self, order: Order) -> dict[str, Any]:
         return dict(serializers.OrderSerializer(self.get_queryset().get(pk=order.pk)).data)
 
+    @staticmethod
+    def _placed(order: Order) -> dict[str, Any]:
+        """A new order as GET would show it, without reading it back: it has no fill yet."""
+        Order.fill.related.set_cached_value(order, None)
+        return dict(serializers.OrderSerializer(order).data)
+
     @extend_schema(
         summary="Place an order",
         description="Place a sealed bid (buy) or ask (sell) in an open round. A bid escrows "
@@ -96,7 +102,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                 )
             except MarketError as error:
                 return error.status, market_error_body(error)
-            return 201, self._out(order)
+            return 201, self._placed(order)
 
         return respond_once(request, place)
 

@@ -139,15 +139,25 @@ def _insufficient(account: Account, balance: Decimal, needed: Decimal) -> Insuff
 
 
 def _division_accounts(
-    division: Division, asset: Asset, *, lock: bool = False
+    division: Division, asset: Asset | str, *, lock: bool = False
 ) -> tuple[Account, Account]:
-    """The division's available and held accounts of the asset, in one query once they exist.
+    """The division's available and held accounts of the asset (or the asset with that code).
 
-    With `lock`, that query takes both rows FOR UPDATE in pk order (as `accounts_for_update`).
+    One query once they exist; with `lock`, it takes both rows FOR UPDATE in pk order (as
+    `accounts_for_update`). By code, the asset comes with the accounts, not from a query first.
     """
     kinds = (Account.Kind.AVAILABLE, Account.Kind.HELD)
-    rows = Account.objects.filter(asset=asset, division=division, kind__in=kinds).order_by("pk")
-    found = {a.kind: a for a in (rows.select_for_update() if lock else rows)}
+    rows = Account.objects.filter(division=division, kind__in=kinds).order_by("pk")
+    if isinstance(asset, str):
+        rows = rows.filter(asset__code=asset).select_related("asset")
+    else:
+        rows = rows.filter(asset=asset)
+    # Only the accounts are locked: locking the asset row too would queue every division's bids.
+    found = {a.kind: a for a in (rows.select_for_update(of=("self",)) if lock else rows)}
+    if len(found) == len(kinds):
+        return found[kinds[0]], found[kinds[1]]
+    if isinstance(asset, str):
+        asset = credits_asset() if asset == CREDITS else Asset.objects.get(code=asset)
     available, held = (
         found.get(kind) or account_get(asset=asset, division=division, kind=kind) for kind in kinds
     )
@@ -168,9 +178,12 @@ def _units(quantity: Decimal | int | str) -> Decimal:
     return value
 
 
+CREDITS = "credits"  # the credits asset's code
+
+
 def credits_asset() -> Asset:
     asset, _ = Asset.objects.get_or_create(
-        code="credits", defaults={"name": "Credits", "kind": Asset.Kind.CREDITS}
+        code=CREDITS, defaults={"name": "Credits", "kind": Asset.Kind.CREDITS}
     )
     return asset
 
@@ -216,7 +229,7 @@ def units_mint(
 def escrow_move(
     *,
     division: Division,
-    asset: Asset,
+    asset: Asset | str,
     amount: Decimal,
     by: Any = None,
     reference: models.Model | None = None,

@@ -44,9 +44,8 @@ def _open_round(round_id: int) -> tuple[Round, Market]:
         round_ = round_for_share(round_id)
     except Round.DoesNotExist:
         raise MarketError(f"There is no round {round_id}.", field="round") from None
-    market = Market.objects.select_related("asset").get(pk=round_.market_id)
-    _refuse_unless_open(round_, market)
-    return round_, market
+    _refuse_unless_open(round_, round_.market)
+    return round_, round_.market
 
 
 def _refuse_unless_open(round_: Round, market: Market) -> None:
@@ -72,7 +71,8 @@ def _ids(order: Order) -> dict[str, object]:
 
 
 def _escrow_asset(order: Order, market: Market) -> Any:
-    return ledger.credits_asset() if order.is_bid else market.asset
+    """Bids escrow credits (by code: no query for the asset), asks the market's units."""
+    return ledger.CREDITS if order.is_bid else market.asset
 
 
 @transaction.atomic
@@ -115,9 +115,8 @@ def _own_open_order(user: Any, order_id: int) -> tuple[Order, Round, Market]:
         raise NotAllowed("You can only change your own division's orders.")
     if order.state != Order.State.OPEN:
         raise InvalidState(f"Order #{order.pk} is {order.get_state_display().lower()}.")
-    market = Market.objects.select_related("asset").get(pk=round_.market_id)
-    _refuse_unless_open(round_, market)
-    return order, round_, market
+    _refuse_unless_open(round_, round_.market)
+    return order, round_, round_.market
 
 
 @transaction.atomic

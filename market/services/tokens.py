@@ -131,13 +131,12 @@ def idempotent_run(
 ) -> Outcome:
     """Run `action` at most once per (user, key) and replay its first response afterwards.
 
-    The action's writes and the record commit in one transaction: when two requests with the
-    same key race, the loser's insert hits the unique (user, key) constraint, its writes roll
-    back, and it returns the winner's response. Refusals (4xx) are kept and replayed too.
+    The action's writes and the record commit in one transaction. A key seen before is found
+    by the record's unique (user, key) constraint, not by a read first: a retry's insert hits
+    it (after the first request commits, if that is still running), the retry's writes roll
+    back and it returns the first response. First attempts, the common case, pay for no extra
+    query; a retry pays for work it then undoes. Refusals (4xx) are kept and replayed too.
     """
-    first = _replay(user, key, fingerprint)
-    if first is not None:
-        return first
     try:
         with transaction.atomic():
             status, body = action()

@@ -12,11 +12,13 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from ..errors import InsufficientFunds, MarketError
 from ..locks import accounts_for_update
-from ..models import Account, Asset, Division, Entry, LedgerTransaction
+from ..models import Account, Asset, Division, LedgerTransaction
 from ..models.ledger import AMOUNT_PLACES
+from . import ledger_sql
 
 QUANT = Decimal(1).scaleb(-AMOUNT_PLACES)
 Reason = LedgerTransaction.Reason
@@ -53,13 +55,7 @@ def account_get(*, asset: Asset, division: Division | None, kind: str) -> Accoun
 
 
 def balances_of(account_ids: Iterable[int]) -> dict[int, Decimal]:
-    rows = (
-        Entry.objects.filter(account_id__in=list(account_ids))
-        .values("account_id")
-        .annotate(total=models.Sum("amount"))
-        .values_list("account_id", "total")
-    )
-    return defaultdict(lambda: Decimal("0.00"), {pk: total.quantize(QUANT) for pk, total in rows})
+    return defaultdict(lambda: Decimal("0.00"), ledger_sql.balances(account_ids))
 
 
 def _check_legs(legs: Sequence[Leg]) -> None:
@@ -105,20 +101,16 @@ def _post(
     for pk, delta in moved.items():
         if locked[pk].division_id is not None and before[pk] + delta < 0:
             raise _insufficient(locked[pk], before[pk], -delta)
-    txn = LedgerTransaction.objects.create(
+    return ledger_sql.transaction_insert(
         reason=reason,
         memo=memo[:300],
-        created_by=by if getattr(by, "is_authenticated", False) else None,
-        reference_type=ContentType.objects.get_for_model(reference) if reference else None,
+        created_at=timezone.now(),
+        created_by_id=by.pk if getattr(by, "is_authenticated", False) else None,
+        reference_type_id=ContentType.objects.get_for_model(reference).pk if reference else None,
         reference_id=reference.pk if reference else None,
         key=key,
+        entries=[(pk, delta) for pk, delta in moved.items() if delta != 0],
     )
-    Entry.objects.bulk_create(
-        Entry(transaction=txn, account_id=pk, amount=delta)
-        for pk, delta in moved.items()
-        if delta != 0
-    )
-    return txn
 
 
 # Public, atomic; the functions below call `_post` inside their own transaction (one savepoint).
@@ -144,16 +136,12 @@ def _division_accounts(
     """The division's available and held accounts of the asset (or the asset with that code).
 
     One query once they exist; with `lock`, it takes both rows FOR UPDATE in pk order (as
-    `accounts_for_update`). By code, the asset comes with the accounts, not from a query first.
+    `accounts_for_update`). By code, the asset is not looked up first.
     """
     kinds = (Account.Kind.AVAILABLE, Account.Kind.HELD)
-    rows = Account.objects.filter(division=division, kind__in=kinds).order_by("pk")
-    if isinstance(asset, str):
-        rows = rows.filter(asset__code=asset).select_related("asset")
-    else:
-        rows = rows.filter(asset=asset)
-    # Only the accounts are locked: locking the asset row too would queue every division's bids.
-    found = {a.kind: a for a in (rows.select_for_update(of=("self",)) if lock else rows)}
+    asset_key = asset if isinstance(asset, str) else asset.pk
+    rows = ledger_sql.division_accounts(division.pk, asset_key, lock=lock, kinds=kinds)
+    found = {a.kind: a for a in rows}
     if len(found) == len(kinds):
         return found[kinds[0]], found[kinds[1]]
     if isinstance(asset, str):

@@ -263,3 +263,13 @@ def test_concurrent_retries_with_one_key_place_one_order(division, lead):
     assert len(ids) == 1
     assert Order.objects.filter(round=round_).count() == 1
     assert credits(division) == (Decimal("97.00"), Decimal("3.00"))
+
+
+def test_placing_an_order_takes_a_fixed_handful_of_statements(
+    agent, book, django_assert_num_queries
+):
+    """Orders per second depend on it (bench/load.py): token, membership, round with its
+    market, self-trade check, order, the two accounts, their sums, the hold, the record."""
+    place(agent, book.current, key="warm-up")  # the token's last use is noted once a minute
+    with django_assert_num_queries(14):
+        assert place(agent, book.current, key="counted").status_code == 201

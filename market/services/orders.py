@@ -18,7 +18,7 @@ from ..errors import InvalidState, MarketError, NotAllowed
 from ..locks import round_for_share
 from ..models import Division, Market, Order, Round, Side
 from ..rules import parse_limit, parse_quantity
-from . import ledger
+from . import ledger, placement_sql
 
 log = logging.getLogger("tokenhub.orders")
 
@@ -91,14 +91,14 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
         placed_by=user,
         seq=_seq(),
     )
+    order.created_at = order.updated_at = timezone.now()
     opposite = Side.SELL if side == Side.BUY else Side.BUY
-    if Order.objects.filter(round=round_, division=division, side=opposite, state="open").exists():
+    if not placement_sql.order_insert_unless_opposite(order, opposite):
         raise MarketError(
             f"{division} already has an open {Side(opposite).label.lower()} in this round; "
             "a division cannot trade with itself.",
             field="side",
         )
-    order.save()
     order_escrow_adjust(order=order, market=market, delta=order.escrow, by=user)
     log.info("order placed", extra=_ids(order))
     return order

@@ -18,6 +18,7 @@ from django.utils import timezone
 from .. import roles
 from ..errors import MarketError, NotAllowed
 from ..models import ApiToken, IdempotencyRecord, Scope
+from . import placement_sql
 
 SECRET_START = "thk_"  # noqa: S105 (a visible prefix, not a secret)
 MAX_ACTIVE_TOKENS = 20
@@ -141,9 +142,15 @@ def idempotent_run(
         with transaction.atomic():
             status, body = action()
             if status < 500:
-                IdempotencyRecord.objects.create(
-                    user=user, key=key, fingerprint=fingerprint, status=status, body=body
+                record = IdempotencyRecord(
+                    user=user,
+                    key=key,
+                    fingerprint=fingerprint,
+                    status=status,
+                    body=body,
+                    created_at=timezone.now(),
                 )
+                placement_sql.idempotency_record_insert(record)
     except IntegrityError:
         first = _replay(user, key, fingerprint)
         if first is None:

@@ -82,6 +82,12 @@ def test_keys_belong_to_their_user(agent, book, division):
     assert second.json()["id"] != first.json()["id"]
 
 
+def test_the_kept_response_is_the_one_sent(agent, book):
+    first = place(agent, book.current, key="kept-1")
+    record = IdempotencyRecord.objects.get(key="kept-1")
+    assert (record.status, record.body) == (201, first.json())
+
+
 def test_a_refusal_is_replayed_too(agent, book, division):
     # given: a bid the division cannot afford, sent with a key
     refused = place(agent, book.current, key="big", quantity=1000, limit="10.00")
@@ -269,7 +275,8 @@ def test_placing_an_order_takes_a_fixed_handful_of_statements(
     agent, book, django_assert_num_queries
 ):
     """Orders per second depend on it (bench/load.py): token, membership, round with its
-    market, self-trade check, order, the two accounts, their sums, the hold, the record."""
+    market, the order with its self-trade check, the two accounts, their sums, the hold (a
+    transaction and its entries), the idempotency record; and the savepoints."""
     place(agent, book.current, key="warm-up")  # the token's last use is noted once a minute
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         assert place(agent, book.current, key="counted").status_code == 201

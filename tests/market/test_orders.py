@@ -162,6 +162,22 @@ def test_a_division_cannot_trade_with_itself(round_):
     bid(lead, round_, 1, "1.00")
     with pytest.raises(MarketError, match="cannot trade with itself"):
         ask(lead, round_, 1, "1.00")
+    assert Order.objects.filter(side="sell").count() == 0
+
+
+def test_after_cancelling_its_bid_a_division_may_ask(round_):
+    lead = factories.trader(units=5, asset=round_.market.asset)
+    orders.order_cancel(user=lead, order_id=bid(lead, round_, 1, "1.00").pk)
+    placed = ask(lead, round_, 2, "1.10")
+    assert Order.objects.get(side="sell").pk == placed.pk
+
+
+def test_a_placed_order_reads_back_as_it_was_returned(round_, buyer):
+    placed = bid(buyer, round_, 3, "1.25")
+    stored = Order.objects.get(pk=placed.pk)
+    names = [f.attname for f in Order._meta.concrete_fields]
+    assert [getattr(stored, n) for n in names] == [getattr(placed, n) for n in names]
+    assert (stored.state, stored.limit, stored.quantity) == ("open", Decimal("1.25"), 3)
 
 
 @pytest.mark.postgres

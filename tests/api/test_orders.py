@@ -280,3 +280,12 @@ def test_placing_an_order_takes_a_fixed_handful_of_statements(
     place(agent, book.current, key="warm-up")  # the token's last use is noted once a minute
     with django_assert_num_queries(13):
         assert place(agent, book.current, key="counted").status_code == 201
+
+
+def test_a_placed_order_is_answered_as_a_read_would_show_it(agent, book):
+    first = place(agent, book.current, key="shown-1")
+    second = place(agent, book.current, key="shown-2", quantity=5, limit="1.75")
+    for response in (first, second):
+        assert response.status_code == 201
+        assert agent.get(f"/api/orders/{response.json()['id']}/").json() == response.json()
+    assert (second.json()["quantity"], second.json()["limit"]) == (5, "1.75")

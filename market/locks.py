@@ -13,18 +13,27 @@ def accounts_for_update(ids: Iterable[int]) -> dict[int, Account]:
     return {account.pk: account for account in accounts}
 
 
-def round_for_share(round_id: int) -> Round:
+def round_for_share(round_id: int, *, placing_for: int | None = None) -> Round:
     """Lock a round against closing while an order is placed, changed or cancelled in it.
 
     Many orders share the round (FOR SHARE); closing takes FOR UPDATE and so waits for every
     order in flight, and an order placed after the close sees the round closed. SQLite
     serialises whole write transactions instead (settings: IMMEDIATE). The round comes with its
     market and the market's asset, read by the same statement (an order needs all three).
+
+    `placing_for` (a division's id) also queues that division's placements in this round one
+    behind the other (a transaction-scoped advisory lock), so the self-trade check of the next
+    statement sees an opposite order placed a moment before: a bid and an ask lock different
+    accounts, so nothing else keeps them apart. Other divisions do not wait.
     """
     if connection.vendor != "postgresql":
         return Round.objects.select_related("market__asset").get(pk=round_id)
     with connection.cursor() as cursor:
-        cursor.execute(_ROUND_FOR_SHARE, [round_id])
+        if placing_for is None:
+            cursor.execute(_ROUND_FOR_SHARE, [round_id])
+        else:
+            key = f"placing:{round_id}:{placing_for}"
+            cursor.execute(_ROUND_FOR_SHARE_PLACING, [key, round_id])
         row = cursor.fetchone()
     if row is None:
         raise Round.DoesNotExist(f"No round {round_id}.")
@@ -41,11 +50,14 @@ _JOINED = (
     (Asset, "a", list(Asset._meta.concrete_fields)),
 )
 # Column names come from the models and the id is a parameter: nothing user-given is spliced.
-_ROUND_FOR_SHARE = (
-    "SELECT "  # noqa: S608
-    + ", ".join(f'{alias}."{f.column}"' for _, alias, fields in _JOINED for f in fields)
-    + " FROM market_round r JOIN market_market m ON m.id = r.market_id"
+_COLUMNS = ", ".join(f'{alias}."{f.column}"' for _, alias, fields in _JOINED for f in fields)
+_FROM = (
+    " FROM market_round r JOIN market_market m ON m.id = r.market_id"
     " JOIN market_asset a ON a.id = m.asset_id WHERE r.id = %s FOR SHARE OF r"
+)
+_ROUND_FOR_SHARE = "SELECT " + _COLUMNS + _FROM  # noqa: S608
+_ROUND_FOR_SHARE_PLACING = (
+    "SELECT " + _COLUMNS + ", pg_advisory_xact_lock(hashtextextended(%s, 0))" + _FROM  # noqa: S608
 )
 
 

@@ -39,9 +39,9 @@ def _trading_division(user: Any) -> Division:
     return membership.division
 
 
-def _open_round(round_id: int) -> tuple[Round, Market]:
+def _open_round(round_id: int, division: Division) -> tuple[Round, Market]:
     try:
-        round_ = round_for_share(round_id)
+        round_ = round_for_share(round_id, placing_for=division.pk)
     except Round.DoesNotExist:
         raise MarketError(f"There is no round {round_id}.", field="round") from None
     _refuse_unless_open(round_, round_.market)
@@ -81,7 +81,7 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
     division = _trading_division(user)
     if side not in Side.values:
         raise MarketError(f"Side must be 'buy' or 'sell', not {side!r}.", field="side")
-    round_, market = _open_round(round_id)
+    round_, market = _open_round(round_id, division)
     order = Order(
         round=round_,
         division=division,

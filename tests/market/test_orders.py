@@ -220,3 +220,36 @@ def test_a_bid_at_zero_holds_nothing_and_can_be_cancelled_or_halted(round_, buye
     bid(buyer, round_, 5, "0.00")
     markets.market_halt(market_id=round_.market_id, by=management, reason="test")
     assert Order.objects.filter(state="cancelled").count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_bid_and_an_ask_racing_from_one_division_never_both_stand():
+    """Buying and selling lock different accounts, so only the round lock keeps them apart."""
+    import threading
+
+    from django.db import connections
+
+    both = 0
+    for _ in range(8):
+        round_ = factories.open_round()
+        lead = factories.trader(units=50, asset=round_.market.asset)
+        barrier = threading.Barrier(2)
+
+        def place(side, round_=round_, lead=lead, barrier=barrier):
+            try:
+                barrier.wait()
+                (bid if side == "buy" else ask)(lead, round_, 1, "1.00")
+            except MarketError:
+                pass
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=place, args=(side,)) for side in ("buy", "sell")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        sides = set(Order.objects.filter(round=round_, state="open").values_list("side", flat=True))
+        both += sides == {"buy", "sell"}
+    assert both == 0

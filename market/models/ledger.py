@@ -11,6 +11,13 @@ from django.db import models
 
 AMOUNT_PLACES = 2
 ZERO = Decimal("0.00")
+QUANT = Decimal(1).scaleb(-AMOUNT_PLACES)  # 0.01
+
+
+def summed(value: object) -> Decimal:
+    """A SUM read back from the database, at the ledger's places (SQLite sums decimals as floats;
+    PostgreSQL's sum is exact and passes through unchanged)."""
+    return Decimal(str(value or 0)).quantize(QUANT)
 
 
 def amount_field(**kwargs: object) -> models.DecimalField:

@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from ..models import Account, Asset, Division, Entry
+from ..models.ledger import QUANT
 
-CENT = Decimal("0.01")  # SQLite sums decimals as floats: round back to the ledger's places
+CENT = QUANT  # SQLite sums decimals as floats: round back to the ledger's places
 
 
 @dataclass(frozen=True)

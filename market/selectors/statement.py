@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Account, Asset, Division, Entry, LedgerTransaction
-from .holdings import CENT
+from ..models.ledger import summed
 
 # Balances are summed per transaction, then run in transaction order (ids only grow).
 STATEMENT_SQL = """
@@ -70,11 +70,6 @@ def _where(filters: StatementFilter) -> tuple[str, dict[str, Any]]:
         clauses.append("t.created_at < %(until)s")
         params["until"] = adapt(_start_of(filters.until + timedelta(days=1)))
     return " AND ".join(clauses), params
-
-
-def _money(value: Any) -> Decimal:
-    """SQLite sums decimals as floats: back to the ledger's two places."""
-    return Decimal(str(value or 0)).quantize(CENT)
 
 
 class Statement:
@@ -157,8 +152,8 @@ class StatementRow:
 def _clean(row: Any) -> StatementRow:
     return StatementRow(
         txn=row,
-        available_change=_money(row.available_change),
-        held_change=_money(row.held_change),
-        available_balance=_money(row.available_balance),
-        held_balance=_money(row.held_balance),
+        available_change=summed(row.available_change),
+        held_change=summed(row.held_change),
+        available_balance=summed(row.available_balance),
+        held_balance=summed(row.held_balance),
     )

@@ -17,10 +17,9 @@ from django.utils import timezone
 from ..errors import InsufficientFunds, MarketError
 from ..locks import accounts_for_update
 from ..models import Account, Asset, Division, LedgerTransaction
-from ..models.ledger import AMOUNT_PLACES
+from ..models.ledger import AMOUNT_PLACES, QUANT
 from . import ledger_sql
 
-QUANT = Decimal(1).scaleb(-AMOUNT_PLACES)
 Reason = LedgerTransaction.Reason
 
 

@@ -15,9 +15,8 @@ from typing import Any
 from django.db import connection
 
 from ..models import Account, Entry, LedgerTransaction
-from ..models.ledger import AMOUNT_PLACES
+from ..models.ledger import summed
 
-QUANT = Decimal(1).scaleb(-AMOUNT_PLACES)
 CHUNK = 500  # rows per multi-row INSERT, well under either backend's parameter limit
 
 _ACCOUNTS = (
@@ -62,8 +61,7 @@ def balances(account_ids: Iterable[int]) -> dict[int, Decimal]:
             ids,
         )
         rows = cursor.fetchall()
-    # SQLite sums decimals as floats: back to the ledger's fixed places (PostgreSQL is exact).
-    return {pk: Decimal(str(total)).quantize(QUANT) for pk, total in rows}
+    return {pk: summed(total) for pk, total in rows}
 
 
 def transaction_insert(

@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/tokens/", token_pages.tokens, name="api-tokens"),
     path("api/", include("tokenhub.api_urls")),
     path("disputes/", include("arbitration.urls")),
+    path("chain/", include("chain.urls")),
     path("", include("market.urls")),
 ]

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "accounts",
     "market",
     "arbitration",
+    "chain",
 ]
 
 MIDDLEWARE = [

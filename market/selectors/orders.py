@@ -8,8 +8,9 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.shortcuts import get_object_or_404
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from tokenhub import formatting
 
 from ..errors import MarketError
 from ..models import Account, Asset, Division, Entry, Fill, Order, Round, Side
@@ -76,10 +77,6 @@ class RoundResult:
         return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
 
 
-def _credits(amount: Decimal) -> str:
-    return number_format(amount, 2, use_l10n=True, force_grouping=True)
-
-
 def outcome_summary(result: OrderResult) -> str:
     """The sentence above an order's outcome lines, as the round page, the order page and the
     API all show it: what the order got, what it paid or received, what came back."""
@@ -95,13 +92,13 @@ def outcome_summary(result: OrderResult) -> str:
             return _("Nothing bought; the whole hold came back.")
         return _("Nothing sold; the whole hold came back.")
     facts = {
-        "filled": fill.quantity,
-        "quantity": order.quantity,
-        "price": fill.price,
-        "amount": _credits(fill.amount),
-        "released": _credits(result.released),
-        "escrow": _credits(order.escrow),
-        "units": number_format(result.released, 0),
+        "filled": formatting.units(fill.quantity),
+        "quantity": formatting.units(order.quantity),
+        "price": formatting.price(fill.price),
+        "amount": formatting.money(fill.amount),
+        "released": formatting.money(result.released),
+        "escrow": formatting.money(order.escrow),
+        "units": formatting.units(result.released),
     }
     if order.is_bid:
         text = _(

@@ -97,3 +97,12 @@ def test_an_unfilled_bid_is_told_the_limit_it_would_have_needed(division, other_
     assert outcome["summary"] == "Nothing bought; the whole hold came back."
     assert outcome["needed"] is not None
     assert any("would have filled in full" in line for line in outcome["lines"])
+
+
+def test_the_outcome_is_in_the_readers_language(cleared, lead):
+    _, mine, _ = cleared
+    client = token_client(lead)
+    body = client.get(f"/api/orders/{mine.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    assert body["outcome"]["summary"] == (
+        "以 2.50 买入 6 中的 5：支付 12.50 积分；冻结的 18.00 中退回 5.50。"
+    )

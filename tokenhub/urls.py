@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/tokens/", token_pages.tokens, name="api-tokens"),
     path("api/", include("market.api.urls")),
     path("disputes/", include("arbitration.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("market.urls")),
 ]

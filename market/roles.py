@@ -7,7 +7,9 @@ permissions are kept in step with this file after every migrate.
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.utils.translation import gettext as _
 
+from .errors import NotAllowed
 from .models import Division, Membership
 
 MANAGEMENT = "management"
@@ -96,3 +98,14 @@ def can_trade_for(user: Any, division_id: int) -> bool:
     """Only a division's own lead (or a member granted trade rights) places its orders."""
     membership = membership_of(user)
     return membership is not None and membership.division_id == division_id and membership.can_trade
+
+
+def require_management(user: Any, *, system_ok: bool = False) -> None:
+    """Refuse a market-changing service to anyone but management (auditors only read).
+
+    `system_ok` lets the product itself (seeding, tests' set-up, beat) act with no user at all.
+    """
+    if user is None and system_ok:
+        return
+    if not is_management(user):
+        raise NotAllowed(_("Only management may do this; auditors and divisions cannot."))

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "auditlog",
     "market",
     "arbitration",
+    "chain",
     "oversight",
 ]
 

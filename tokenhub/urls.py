@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("disputes/", include("arbitration.urls")),
     path("chain/", include("chain.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("market.urls")),
 ]

@@ -44,7 +44,9 @@ def seed_chain() -> list[tuple[str, str]]:
         )  # fmt: skip
     for slug, fraction in PASS_UP.items():
         division = Division.objects.get(slug=slug)
-        SharingRule.objects.get_or_create(division=division, defaults={"pass_up": Decimal(fraction)})
+        SharingRule.objects.get_or_create(
+            division=division, defaults={"pass_up": Decimal(fraction)}
+        )
     CurrencyRate.objects.get_or_create(currency="USD", defaults={"credits_per_unit": 1})
     month = anchor.date().replace(day=1)
     RevenueTarget.objects.get_or_create(

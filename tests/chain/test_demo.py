@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 from chain import demo
@@ -11,6 +12,9 @@ from chain.services import expiry
 from market import demo as market_demo
 from market.models import Entry, Round
 from market.services import rounds
+from tests.factories import bid
+
+User = get_user_model()
 
 
 @pytest.mark.django_db
@@ -23,6 +27,11 @@ def test_the_demo_runs_the_whole_loop_and_seeding_twice_changes_nothing():
     open_rounds = Round.objects.filter(state="open", market__window__isnull=False)
     assert open_rounds.exists()
     assert all(r.orders.exists() for r in open_rounds)
+    # the lab and the assistant outbid everyone once (the demo's own prices are random)
+    for round_ in open_rounds:
+        kind = round_.market.asset.kind
+        who, price = ("model-lab", "9.00") if kind == "gpu" else ("assistant", "5.00")
+        bid(User.objects.get(username=f"{who}-lead"), round_, 10, price)
     # the rounds clear and settle
     for round_ in open_rounds:
         rounds.round_close(round_id=round_.pk, now=round_.closes_at)

@@ -1,6 +1,8 @@
 """Celery tasks: thin, idempotent, and they take ids. The state lives in the database."""
 
 from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
 
 from .models import Market
 from .services import rounds
@@ -13,7 +15,8 @@ def rounds_tick() -> dict[str, int]:
     tick), then finish each closed round."""
     due = rounds.rounds_due()
     closed = [round_id for round_id in due["close"] if rounds.round_close(round_id=round_id)]
-    for market_id in Market.objects.filter(halted=False).values_list("id", flat=True):
+    trading = Q(trading_ends_at__isnull=True) | Q(trading_ends_at__gt=timezone.now())
+    for market_id in Market.objects.filter(trading, halted=False).values_list("id", flat=True):
         rounds.round_schedule_next(market_id=market_id)
     due = {**rounds.rounds_due(), "close": closed}
     for round_id in due["open"]:

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from .. import roles
 from ..errors import InsufficientFunds, MarketError
 from ..locks import accounts_for_update
 from ..models import Account, Asset, Division, LedgerTransaction
@@ -184,7 +185,10 @@ def credits_grant(
     memo: str = "",
     key: str | None = None,
 ) -> LedgerTransaction:
-    """Management grants a budget: credits move from issuance to the division's available."""
+    """Management grants a budget: credits move from issuance to the division's available.
+
+    `by` is management, or None when the product itself grants (demo seeding)."""
+    roles.require_management(by, system_ok=True)
     value = _positive(amount, "grant")
     asset = credits_asset()
     available, _ = _division_accounts(division, asset)
@@ -203,7 +207,10 @@ def units_mint(
     memo: str = "",
     key: str | None = None,
 ) -> LedgerTransaction:
-    """Management mints capacity (GPU-hours, tokens) into a division's holdings."""
+    """Management mints capacity (GPU-hours, tokens) into a division's holdings.
+
+    `by` is management, or None when the product itself mints (demo seeding)."""
+    roles.require_management(by, system_ok=True)
     if asset.is_credits:
         raise MarketError("Credits are granted, not minted.")
     value = _units(quantity)

@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/", include("tokenhub.api_urls")),
     path("", include("accounts.urls")),
     path("disputes/", include("arbitration.urls")),
+    path("oversight/", include("oversight.urls")),
     path("", include("market.urls")),
 ]

@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
+from oversight.services import books
+
 from .. import clearing
 from ..locks import round_for_update
 from ..models import Account, Fill, Market, Order, Round
@@ -106,6 +108,7 @@ def round_clear(*, round_id: int) -> bool:
     if round_.state != State.CLOSED:
         return False
     book, divisions = _book(round_)
+    books.book_store(round_=round_, book=book, divisions=divisions)
     result = clearing.clear(
         book, rule=round_.rule, floor=round_.floor, cap=round_.cap, tick=round_.tick
     )

@@ -35,8 +35,13 @@ MANAGED_MODELS = {
     ("chain", "revenuetarget"),
     ("chain", "revenuerecord"),
     ("chain", "platformaccount"),
+    ("oversight", "positionlimit"),
 }
-MANAGEMENT_EXTRA = {("market", "grant_credits"), ("market", "mint_units")}
+MANAGEMENT_EXTRA = {
+    ("market", "grant_credits"),
+    ("market", "mint_units"),
+    ("oversight", "delete_positionlimit"),
+}
 
 User = AbstractBaseUser | AnonymousUser
 

@@ -20,7 +20,7 @@
         el.dataset.skew = String(serverNow - Date.now());
       }
       var ms = Date.parse(el.dataset.closes) - (Date.now() + Number(el.dataset.skew));
-      var text = ms > 0 ? left(ms) + " left" : "closed: reload for the result";
+      var text = ms > 0 ? left(ms) + " left" : (el.dataset.closedText || "closed");
       if (el.textContent !== text) el.textContent = text;
       el.classList.toggle("soon", ms > 0 && ms < 30000);
     });
@@ -100,8 +100,10 @@
     setInterval(tick, 1000);
     charts(document);
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  /* After a swap (a self-refreshing page redrawn, a preview): countdowns and new charts.
+     An outerHTML swap replaces its target, so look for undrawn canvases in the whole page. */
+  document.addEventListener("htmx:afterSettle", function () {
     tick();
-    charts(event.target);
+    charts(document);
   });
 })();

@@ -36,11 +36,13 @@ MANAGED_MODELS = {
     ("chain", "revenuerecord"),
     ("chain", "platformaccount"),
     ("oversight", "positionlimit"),
+    ("oversight", "guarantee"),
 }
 MANAGEMENT_EXTRA = {
     ("market", "grant_credits"),
     ("market", "mint_units"),
     ("oversight", "delete_positionlimit"),
+    ("oversight", "delete_guarantee"),
 }
 
 User = AbstractBaseUser | AnonymousUser

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from market.admin.base import ReadOnlyAdmin
 
-from .models import ClearingInputs, PositionLimit
-from .services import limits
+from .models import ClearingInputs, Guarantee, GuaranteeDelivery, PositionLimit
+from .services import guarantees, limits
 
 
 @admin.register(ClearingInputs)
@@ -48,3 +48,31 @@ class PositionLimitAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PositionLimit]) -> None:
         for limit in queryset:
             limits.position_limit_remove(user=request.user, limit=limit)
+
+
+@admin.register(Guarantee)
+class GuaranteeAdmin(admin.ModelAdmin):
+    """Saved and deleted through the oversight services, which check the user is management."""
+
+    list_display = ["market", "division", "units", "price", "set_by", "updated_at"]
+    list_filter = ["market", "division"]
+    list_select_related = ["market", "division", "set_by"]
+    readonly_fields = ["set_by", "updated_at"]
+    fields = ["market", "division", "units", "price", "reason", *readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: Guarantee, form: Any, change: bool) -> None:
+        guarantees.guarantee_save(user=request.user, guarantee=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Guarantee) -> None:
+        guarantees.guarantee_remove(user=request.user, guarantee=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Guarantee]) -> None:
+        for guarantee in queryset:
+            guarantees.guarantee_remove(user=request.user, guarantee=guarantee)
+
+
+@admin.register(GuaranteeDelivery)
+class GuaranteeDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["round", "division", "units", "price"]
+    list_filter = ["round__market", "division"]
+    list_select_related = ["round__market", "division"]

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from market import roles
 from market.models import Entry, Fill
+from market.models.ledger import summed
 
 from .models import RevenueRecord, RevenueTarget, UsageRecord, Window
 
@@ -61,7 +62,7 @@ def window_report(*, division_id: int, window: Window) -> WindowReport:
         consumed=_units(used["consumed"]),
         expired=-_units(moved.get("expire")),
         overage=_units(used["overage"]),
-        charge=used["charge"] or Decimal("0.00"),
+        charge=summed(used["charge"]),
     )
 
 
@@ -119,4 +120,4 @@ def target_for(record: RevenueRecord) -> TargetProgress | None:
         period_start__gte=target.period_start,
         period_end__lte=target.period_end,
     ).aggregate(total=Sum("credits"))["total"]
-    return TargetProgress(target=target, booked=booked or Decimal("0.00"))
+    return TargetProgress(target=target, booked=summed(booked))

@@ -25,6 +25,7 @@ from ..models import UsageRecord, Window
 from . import debts, posting
 
 MAX_BATCH = 1000
+CREDITS = 0  # the key of a division's credits account among the locked accounts
 CENT = Decimal("0.01")
 
 
@@ -122,14 +123,15 @@ def usage_batch_record(*, by: Any, records: Sequence[UsageInput]) -> list[UsageO
 def _lock_accounts(
     records: Sequence[UsageInput], divisions: dict[str, Division], windows: dict[str, Window]
 ) -> dict[tuple[int, int], Account]:
-    """Each (division, asset) account a record may move, credits included, locked by pk."""
+    """Each (division, asset) account a record may move, locked by pk; a division's credits
+    account under (division id, CREDITS)."""
     credits = posting.credits()
     wanted: dict[tuple[int, int], Account] = {}
     for usage in records:
         division, asset = divisions[usage.division], windows[usage.window].asset
-        for a in (asset, credits):
-            if (division.pk, a.pk) not in wanted:
-                wanted[(division.pk, a.pk)] = posting.available(division=division, asset=a)
+        for key, a in (((division.pk, asset.pk), asset), ((division.pk, CREDITS), credits)):
+            if key not in wanted:
+                wanted[key] = posting.available(division=division, asset=a)
     posting.lock(wanted.values())
     return wanted
 
@@ -180,5 +182,5 @@ def _book(
             key=f"usage:{record.pk}:consume", by=by,
         )  # fmt: skip
     if record.charge:
-        debts.charge_collect(record=record, account=accounts[(division.pk, posting.credits().pk)])
+        debts.charge_collect(record=record, account=accounts[(division.pk, CREDITS)])
     return record

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .audience import Audience, audience_of
 from .errors import EventsError
@@ -30,7 +31,9 @@ def cursor_parse(text: str) -> tuple[int, int]:
     left, dash, right = (text or "").partition("-")
     ok = dash and left.isascii() and right.isascii() and left.isdigit() and right.isdigit()
     if not ok or len(text) > 40:
-        raise EventsError("Not a cursor: send back the `cursor` of the last page.", field="after")
+        raise EventsError(
+            _("Not a cursor: send back the `cursor` of the last page."), field="after"
+        )
     return int(left), int(right)
 
 

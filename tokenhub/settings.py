@@ -231,6 +231,7 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "market.models.ledger.Account.Kind",
         "DisputeStateEnum": "arbitration.models.disputes.State",
         "PartyRoleEnum": "arbitration.models.disputes.Party.Role",
+        "EventKindEnum": "events.models.Event.Kind",
     },
 }
 

@@ -8,6 +8,16 @@ from ..models import Attempt, Delivery, Event, Subscription
 from ..selectors import event_payload
 
 
+class ProblemSerializer(serializers.Serializer[Any]):
+    """The API's error shape (as every app's): detail, code, per-field errors."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField())
+    )
+
+
 class SubjectSerializer(serializers.Serializer[Any]):
     type = serializers.CharField(help_text="order, round or dispute")
     id = serializers.IntegerField()

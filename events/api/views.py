@@ -6,6 +6,7 @@ from typing import Any
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -19,6 +20,22 @@ from .. import selectors, services
 from ..errors import EventsError
 from . import serializers as s
 from .examples import DELIVERY, FEED, SUBSCRIPTION, example
+
+BAD_QUERY = OpenApiResponse(
+    s.ProblemSerializer,
+    description="A malformed cursor, kind, division or limit: per-field messages in `errors`.",
+    examples=[
+        example(
+            "Bad cursor",
+            {
+                "detail": "Invalid input. after: Not a cursor: send back the `cursor` of the "
+                "last page.",
+                "code": "invalid",
+                "errors": {"after": ["Not a cursor: send back the `cursor` of the last page."]},
+            },
+        )
+    ],
+)
 
 
 class Refused(exceptions.APIException):
@@ -50,7 +67,7 @@ class EventsApiMixin:
     "truth, so a missed webhook is never a lost event. Management and auditors see every "
     "division's (narrow with `division`).",
     parameters=[s.FeedQuerySerializer],
-    responses={200: s.FeedSerializer},
+    responses={200: s.FeedSerializer, 400: BAD_QUERY},
     examples=[example("Feed", FEED)],
 )
 class EventFeedView(EventsApiMixin, APIView):

@@ -37,12 +37,14 @@ MANAGED_MODELS = {
     ("chain", "platformaccount"),
     ("oversight", "positionlimit"),
     ("oversight", "guarantee"),
+    ("oversight", "healthalert"),
 }
 MANAGEMENT_EXTRA = {
     ("market", "grant_credits"),
     ("market", "mint_units"),
     ("oversight", "delete_positionlimit"),
     ("oversight", "delete_guarantee"),
+    ("oversight", "delete_healthalert"),
 }
 
 User = AbstractBaseUser | AnonymousUser

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
-from oversight.services import guarantees
+from oversight.services import guarantees, health
 
 from .. import clearing
 from ..locks import round_for_update
@@ -208,6 +208,7 @@ def round_settle(*, round_id: int) -> bool:
     round_.state = State.SETTLED
     round_.settled_at = timezone.now()
     round_.save(update_fields=["state", "settled_at"])
+    health.round_stats_record(round_=round_)  # the market-health view reads these
     feed.round_settled_announce(round_=round_)
     log.info("round settled", extra={"round_id": round_id, "legs": len(legs)})
     return True

@@ -182,7 +182,7 @@ REST_FRAMEWORK = {
         "market.api.permissions.TokenScopes",
     ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["market.api.parsers.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "market.api.schema.ApiAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "market.api.pagination.Pages",
     "PAGE_SIZE": 50,

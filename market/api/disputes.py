@@ -17,7 +17,7 @@ DISPUTE = {
     "id": 12,
     "market": 3,
     "round": 41,
-    "fill": 880,
+    "fill": "7k2m9x4q3t8p1wzb",
     "subject": "fill",
     "category": "pricing",
     "claimed_remedy": "price_adjustment",
@@ -42,6 +42,9 @@ class PartySerializer(serializers.ModelSerializer[Party]):
 
 class DisputeSerializer(serializers.ModelSerializer[Dispute]):
     parties = PartySerializer(many=True, read_only=True)
+    fill = serializers.CharField(
+        source="fill.public_id", read_only=True, allow_null=True, help_text="The fill's id."
+    )
 
     class Meta:
         model = Dispute

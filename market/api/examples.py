@@ -71,7 +71,7 @@ RESULT = {
     "settled_at": "2026-11-23T15:55:02Z",
 }
 ORDER = {
-    "id": 1201,
+    "id": "3k9xq2m7tb4wz8pa",
     "round": 42,
     "market": 3,
     "division": 2,
@@ -85,8 +85,8 @@ ORDER = {
     "fill": None,
 }
 FILL = {
-    "id": 880,
-    "order": 1150,
+    "id": "7k2m9x4q3t8p1wzb",
+    "order": "h5n2c8r1v6d0s3ye",
     "round": 41,
     "market": 3,
     "division": 2,

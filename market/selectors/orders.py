@@ -30,10 +30,11 @@ def division_orders(
     return orders.select_related("round__market__asset", "fill").order_by("-pk")
 
 
-def division_order(*, division: Division, order_id: int) -> Order:
-    """One of the division's orders; anyone else's is indistinguishable from a missing one."""
+def division_order(*, division: Division, public_id: str) -> Order:
+    """One of the division's orders by its public id; anyone else's is indistinguishable from a
+    missing one."""
     orders = Order.objects.select_related("round__market__asset", "fill")
-    return get_object_or_404(orders, pk=order_id, division=division)
+    return get_object_or_404(orders, public_id=public_id, division=division)
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,11 @@ class HoldPreview:
     @property
     def enough(self) -> bool:
         return self.left >= 0
+
+    @property
+    def zero_bid(self) -> bool:
+        """Allowed, but such a bid can only fill against asks at 0: worth a warning."""
+        return self.is_bid and self.limit is not None and self.limit == 0
 
 
 def available_of(*, division: Division, asset: Asset) -> Decimal:

@@ -16,6 +16,7 @@ from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, 
 from django.utils import timezone
 
 from .. import clearing
+from ..ids import new_public_id
 from ..locks import round_for_update
 from ..models import Account, Fill, Market, Order, Round
 from ..models.ledger import LedgerTransaction
@@ -25,7 +26,16 @@ log = logging.getLogger("tokenhub.rounds")
 State = Round.State
 UPCOMING = (State.SCHEDULED, State.OPEN)
 MONEY = DecimalField(max_digits=30, decimal_places=2)
-FILL_COLUMNS = ("order_id", "round_id", "division_id", "side", "quantity", "price", "amount")
+FILL_COLUMNS = (
+    "public_id",
+    "order_id",
+    "round_id",
+    "division_id",
+    "side",
+    "quantity",
+    "price",
+    "amount",
+)
 FILL_COPY = f"COPY market_fill ({', '.join(FILL_COLUMNS)}) FROM STDIN"
 
 
@@ -154,7 +164,16 @@ def _record_fills(
                 },
             )
     rows = [
-        (order_id, round_.pk, divisions[order_id], sides[order_id], units, price, price * units)
+        (
+            new_public_id(),
+            order_id,
+            round_.pk,
+            divisions[order_id],
+            sides[order_id],
+            units,
+            price,
+            price * units,
+        )
         for order_id, units in result.fills.items()
     ]
     if connection.vendor == "postgresql":  # COPY: ten times faster than INSERT for big rounds

@@ -14,6 +14,7 @@ from .models import Division, Membership
 
 MANAGEMENT = "management"
 AUDITOR = "auditor"
+PLATFORM = "platform"  # the metering service's accounts: report usage, nothing else
 
 # Models management may add/change in admin. The ledger is not here: grants and mints post
 # transactions through services, never by editing rows.
@@ -27,6 +28,13 @@ MANAGED_MODELS = {
     ("django_celery_beat", "intervalschedule"),
     ("django_celery_beat", "crontabschedule"),
     ("arbitration", "dispute"),
+    ("chain", "series"),
+    ("chain", "window"),
+    ("chain", "currencyrate"),
+    ("chain", "sharingrule"),
+    ("chain", "revenuetarget"),
+    ("chain", "revenuerecord"),
+    ("chain", "platformaccount"),
 }
 MANAGEMENT_EXTRA = {("market", "grant_credits"), ("market", "mint_units")}
 
@@ -47,6 +55,8 @@ def ensure_role_groups(**kwargs: Any) -> None:
         or (p.content_type.app_label, p.codename) in MANAGEMENT_EXTRA
     ]
     management.permissions.set([*views, *managed])
+    platform, _ = Group.objects.get_or_create(name=PLATFORM)
+    platform.permissions.clear()
 
 
 def _in_group(user: Any, name: str) -> bool:
@@ -65,6 +75,10 @@ def is_management(user: Any) -> bool:
 
 def is_auditor(user: Any) -> bool:
     return _in_group(user, AUDITOR)
+
+
+def is_platform(user: Any) -> bool:
+    return _in_group(user, PLATFORM)
 
 
 def sees_everything(user: Any) -> bool:

@@ -15,7 +15,7 @@ def fill_in(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("market", "0006_idempotency_prune_schedule")]
+    dependencies = [("market", "0007_chain_gate_reasons_meter")]
 
     operations = [
         migrations.AddField(

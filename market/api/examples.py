@@ -100,13 +100,13 @@ ENTRY = {
     "transaction": 2301,
     "created_at": "2026-11-23T16:01:10Z",
     "reason": "hold",
-    "memo": "Escrow for order #1201: Bid (buy) 10 @ 2.35",
+    "memo": "Escrow for order 3k9xq2m7tb4wz8pa: buy 10 @ 2.35",
     "division": 2,
     "asset": "credits",
     "account": "available",
     "amount": "-23.50",
     "balance": "976.50",
-    "reference": "order:1201",
+    "reference": "order:3k9xq2m7tb4wz8pa",
 }
 HOLDING = {
     "division": 2,

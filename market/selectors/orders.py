@@ -14,6 +14,7 @@ from ..models import Account, Asset, Division, Entry, Fill, Order, Round, Side
 from ..rules import parse_limit, parse_quantity
 from .holdings import CENT
 from .outcomes import Outcome, facts_of, order_outcome, round_lines
+from .rulings import with_rulings
 
 ZERO = Decimal("0.00")
 
@@ -62,13 +63,26 @@ class RoundResult:
 
     @property
     def bought(self) -> tuple[int, Decimal]:
-        fills = [r.fill for r in self.orders if r.fill and r.order.is_bid]
-        return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
+        """Units and credits paid, after any ruling on the fills."""
+        return _totals([r.fill for r in self.orders if r.fill and r.order.is_bid])
 
     @property
     def sold(self) -> tuple[int, Decimal]:
-        fills = [r.fill for r in self.orders if r.fill and not r.order.is_bid]
-        return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
+        """Units and credits received, after any ruling on the fills."""
+        return _totals([r.fill for r in self.orders if r.fill and not r.order.is_bid])
+
+    @property
+    def ruled(self) -> bool:
+        return any(getattr(r.fill, "ruling", None) for r in self.orders if r.fill)
+
+
+def _totals(fills: list[Fill]) -> tuple[int, Decimal]:
+    units, amount = 0, ZERO
+    for fill in fills:
+        ruling = getattr(fill, "ruling", None)
+        units += ruling.units if ruling else fill.quantity
+        amount += ruling.amount if ruling else fill.amount
+    return units, amount
 
 
 def _fill_of(order: Order) -> Fill | None:
@@ -80,6 +94,8 @@ def _fill_of(order: Order) -> Fill | None:
 
 def order_result(round_: Round, order: Order) -> OrderResult:
     fill = _fill_of(order)
+    if fill is not None and not hasattr(fill, "ruling"):
+        with_rulings([fill])
     outcome = None
     if round_.has_result and order.state != Order.State.CANCELLED:
         outcome = order_outcome(
@@ -99,6 +115,7 @@ def round_result(*, round_id: int, division: Division | None) -> RoundResult:
     if division is not None:
         orders = list(round_.orders.filter(division=division).select_related("fill").order_by("pk"))
     lines = round_lines(facts_of(round_)) if round_.has_result else []
+    with_rulings([fill for fill in map(_fill_of, orders) if fill is not None])
     return RoundResult(round_, lines, [order_result(round_, order) for order in orders])
 
 

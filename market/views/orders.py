@@ -4,6 +4,8 @@ Every form works as a plain POST that re-renders with inline errors and what was
 only swaps the form in place and refreshes the hold preview as the user types.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,12 +13,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from .. import roles
 from ..errors import MarketError, NotAllowed
 from ..forms import OrderChangeForm, OrderForm, OrdersFilterForm
+from ..ids import PATTERN
 from ..models import Division, Order, Round
 from ..selectors.orders import division_order, division_orders, hold_preview, order_result
 from ..services import orders as services
 from .access import Refused, is_htmx, page, trading_division, viewed_division
+
+PUBLIC_ID = re.compile(PATTERN)
 
 
 def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
@@ -75,7 +81,7 @@ def order_preview(request: HttpRequest, round_id: int) -> HttpResponse:
     round_ = _open_round(round_id)
     order = None
     public_id = request.GET.get("order", "")
-    if public_id:
+    if PUBLIC_ID.fullmatch(public_id):
         order = division_order(division=division, public_id=public_id)
     side = order.side if order else request.GET.get("side", "buy")
     preview = hold_preview(
@@ -176,5 +182,11 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         raise Refused("Orders belong to a division; you are not a member of one.")
     order = division_order(division=division, public_id=order_id)
     result = order_result(order.round, order)
-    context = {"result": result, "order": order, "round": order.round, "market": order.round.market}
+    context = {
+        "result": result,
+        "order": order,
+        "round": order.round,
+        "market": order.round.market,
+        "placed_by_agent": roles.is_demo_agent(order.placed_by),
+    }
     return render(request, "market/order.html", context)

@@ -171,7 +171,7 @@ def test_changing_and_cancelling_move_the_escrow(agent, book, division):
     assert cancelled.json()["state"] == "cancelled"
     again = agent.post(f"/api/orders/{book.order.public_id}/cancel/")
     assert again.status_code == 409
-    assert again.json()["detail"] == f"Order #{book.order.pk} is cancelled."
+    assert again.json()["detail"] == f"Order {book.order.public_id} is cancelled."
 
 
 def test_a_change_with_nothing_to_change_is_a_400(agent, book):

@@ -99,3 +99,22 @@ def test_a_grant_in_fullwidth_digits_is_refused(client, management, division):
     response = client.post(url, {"amount": "５００"})
     assert "Write an amount with the digits 0-9" in response.content.decode()
     assert not LedgerTransaction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["/ledger/?division=%00", "/orders/?division=%00", "/dashboard/?division=%00"]
+)
+def test_a_nul_character_in_a_query_is_a_400_not_a_500(client, management, url):
+    client.force_login(management)
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+
+
+def test_a_nul_character_in_a_form_or_the_api_is_a_400(client, buyer, round_):
+    client.force_login(buyer)
+    assert client.get(f"/rounds/{round_.pk}/orders/preview/?order=%00").status_code == 400
+    assert client.post("/login/", {"username": "\x00", "password": "x"}).status_code == 400
+    response = client.get("/api/orders/?division=%00")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"

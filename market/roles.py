@@ -36,8 +36,15 @@ MANAGED_MODELS = {
     ("chain", "revenuetarget"),
     ("chain", "revenuerecord"),
     ("chain", "platformaccount"),
+    ("oversight", "positionlimit"),
+    ("oversight", "guarantee"),
 }
-MANAGEMENT_EXTRA = {("market", "grant_credits"), ("market", "mint_units")}
+MANAGEMENT_EXTRA = {
+    ("market", "grant_credits"),
+    ("market", "mint_units"),
+    ("oversight", "delete_positionlimit"),
+    ("oversight", "delete_guarantee"),
+}
 
 User = AbstractBaseUser | AnonymousUser
 

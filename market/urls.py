@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from .ids import PATTERN
-from .views import markets, orders, pages, rounds, statement
+from .views import live, markets, orders, pages, rounds, statement
 
 
 class PublicIdConverter:
@@ -34,4 +34,5 @@ urlpatterns = [
     path("orders/<public_id:order_id>/change/", orders.order_change, name="order_change"),
     path("orders/<public_id:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("ledger/", statement.ledger, name="ledger"),
+    path("live/", live.live, name="live"),
 ]

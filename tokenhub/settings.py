@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "market",
     "arbitration",
     "chain",
+    "oversight",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
+from oversight.services import guarantees
+
 from .. import clearing
 from ..ids import new_public_id
 from ..locks import round_for_update
@@ -116,10 +118,9 @@ def round_clear(*, round_id: int) -> bool:
     if round_.state != State.CLOSED:
         return False
     book, divisions = _book(round_)
-    result = clearing.clear(
-        book, rule=round_.rule, floor=round_.floor, cap=round_.cap, tick=round_.tick
-    )
-    _record_fills(round_, book, divisions, result)
+    # guaranteed minimums are served before the auction; the book is kept for replays
+    result, amounts = guarantees.round_clearing(round_=round_, book=book, divisions=divisions)
+    _record_fills(round_, book, divisions, result, amounts)
     fills = Fill.objects.filter(order_id=OuterRef("pk"))
     Order.objects.filter(round=round_, state=Order.State.OPEN).update(
         state=Case(
@@ -152,7 +153,10 @@ def _record_fills(
     book: list[clearing.Order],
     divisions: dict[Hashable, int],
     result: clearing.Clearing,
+    amounts: dict[Hashable, Decimal],
 ) -> None:
+    """Fills at the round's price; ``amounts`` has the credits of those that also hold
+    guaranteed units at a guarantee price (oversight/guarantees.py)."""
     price = result.price
     if price is None:
         return
@@ -177,7 +181,7 @@ def _record_fills(
             sides[order_id],
             units,
             price,
-            price * units,
+            amounts.get(order_id, price * units),
         )
         for order_id, units in result.fills.items()
     ]

@@ -217,7 +217,10 @@ def test_sealed_bids_another_division_never_sees_our_orders(book, other_lead, ma
         "supply",
         "cleared_at",
         "settled_at",
+        "lines",
+        "orders",
     }
+    assert [o["division"] for o in result["orders"]] == [other_lead.membership.division_id]
     # while management and auditors see every division's orders
     seen = session_client(management).get("/api/orders/", {"round": book.current.pk}).json()
     assert seen["count"] == 2
@@ -275,10 +278,11 @@ def test_placing_an_order_takes_a_fixed_handful_of_statements(
     agent, book, django_assert_num_queries
 ):
     """Orders per second depend on it (bench/load.py): token, membership, round with its
-    market, the order with its self-trade check, the two accounts, their sums, the hold (a
-    transaction and its entries), the idempotency record; and the savepoints."""
+    market, the division's position limit in it (a bid), the order with its self-trade check,
+    the two accounts, their sums, the hold (a transaction and its entries), the idempotency
+    record; and the savepoints."""
     place(agent, book.current, key="warm-up")  # the token's last use is noted once a minute
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert place(agent, book.current, key="counted").status_code == 201
 
 

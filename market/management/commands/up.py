@@ -55,6 +55,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not options["no_seed"]:
             call_command("seed_demo")
+            call_command("seed_chain")  # the markets: delivery windows of the demo's series
         python = sys.executable
         env = serving_env(debug=options["debug"], environ=dict(os.environ), var=settings.VAR)
         if env["DEBUG"] == "false":  # static files come hashed from STATIC_ROOT, as in production

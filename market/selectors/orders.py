@@ -138,9 +138,8 @@ def _fill_of(order: Order) -> Fill | None:
 
 
 def order_result(round_: Round, order: Order) -> OrderResult:
+    """One order's result; callers that show rulings run `with_rulings` on the fills first."""
     fill = _fill_of(order)
-    if fill is not None and not hasattr(fill, "ruling"):
-        with_rulings([fill])
     outcome = None
     if round_.has_result and order.state != Order.State.CANCELLED:
         outcome = order_outcome(

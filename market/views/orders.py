@@ -19,6 +19,7 @@ from ..forms import OrderChangeForm, OrderForm, OrdersFilterForm
 from ..ids import PATTERN
 from ..models import Division, Order, Round
 from ..selectors.orders import division_order, division_orders, hold_preview, order_result
+from ..selectors.rulings import with_rulings
 from ..services import orders as services
 from .access import Refused, is_htmx, page, trading_division, viewed_division
 
@@ -182,6 +183,8 @@ def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
         raise Refused("Orders belong to a division; you are not a member of one.")
     order = division_order(division=division, public_id=order_id)
     result = order_result(order.round, order)
+    if result.fill is not None:
+        with_rulings([result.fill])
     context = {
         "result": result,
         "order": order,

@@ -128,10 +128,13 @@ def test_a_rule_change_applies_from_the_next_round(client, management):
 
 
 def test_demo_orders_are_placed_by_each_divisions_demo_agent(client, db):
+    from chain import demo as chain_demo
     from market import demo, roles
     from market.models import Order
 
     demo.seed_all()
+    chain_demo.seed_chain()
+    chain_demo.start()  # the windows' rounds open and the demo trades in them
     placed = Order.objects.select_related("placed_by", "division")
     assert placed.exists()
     for order in placed:

@@ -44,7 +44,7 @@ def test_a_lead_never_sees_another_divisions_sealed_order(as_user, buyer, seller
         == 404
     )
     preview = client.get(
-        f"/rounds/{round_.pk}/orders/preview/?order={theirs.pk}&quantity=1&limit=1"
+        f"/rounds/{round_.pk}/orders/preview/?order={theirs.public_id}&quantity=1&limit=1"
     )
     assert preview.status_code == 404
     assert Order.objects.get(pk=theirs.pk).state == "open"

@@ -16,6 +16,7 @@ from market.parsing import parse_money
 from ..models import Dispute, DisputeEvent, Party
 from ..models.disputes import HEARING_STATES, Subject
 from . import notify
+from .feed import dispute_changed
 from .snapshot import snapshot_attach
 
 
@@ -117,6 +118,7 @@ def dispute_file(
         dispute=dispute, action="file", target=dispute.state, by=user, why=f"Filed by {filer}."
     )
     snapshot_attach(dispute)
+    dispute_changed(dispute, action="file")
     _announce(dispute)
     return dispute
 

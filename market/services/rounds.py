@@ -15,14 +15,14 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
-from oversight.services import guarantees
+from oversight.services import guarantees, health
 
 from .. import clearing
 from ..ids import new_public_id
 from ..locks import round_for_update
 from ..models import Account, Fill, Market, Order, Round
 from ..models.ledger import LedgerTransaction
-from . import ledger, orders
+from . import feed, ledger, orders
 
 log = logging.getLogger("tokenhub.rounds")
 State = Round.State
@@ -185,6 +185,7 @@ def _record_fills(
         )
         for order_id, units in result.fills.items()
     ]
+    feed.fills_announce(round_=round_, rows=rows)
     if connection.vendor == "postgresql":  # COPY: ten times faster than INSERT for big rounds
         with connection.cursor() as cursor, cursor.cursor.copy(FILL_COPY) as copy:
             for row in rows:
@@ -218,6 +219,8 @@ def round_settle(*, round_id: int) -> bool:
     round_.state = State.SETTLED
     round_.settled_at = timezone.now()
     round_.save(update_fields=["state", "settled_at"])
+    health.round_stats_record(round_=round_)  # the market-health view reads these
+    feed.round_settled_announce(round_=round_)
     log.info("round settled", extra={"round_id": round_id, "legs": len(legs)})
     return True
 

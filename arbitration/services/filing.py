@@ -11,7 +11,7 @@ from django.utils import timezone
 from market import roles
 from market.errors import InvalidState, MarketError, NotAllowed
 from market.models import Division, Fill, Membership, Round
-from market.services.ledger import to_amount
+from market.parsing import parse_money
 
 from ..models import Dispute, DisputeEvent, Party
 from ..models.disputes import HEARING_STATES, Subject
@@ -73,10 +73,7 @@ def _check_claim(claim: Claim, fill: Fill | None) -> Decimal:
         raise MarketError("Choose the fill this dispute is about.", field="subject")
     if not claim.statement.strip():
         raise MarketError("Say what went wrong in the statement.", field="statement")
-    amount = to_amount(claim.claimed_amount)
-    if amount < 0:
-        raise MarketError("The amount claimed cannot be negative.", field="claimed_amount")
-    return amount
+    return parse_money(claim.claimed_amount, field="claimed_amount")
 
 
 @transaction.atomic

@@ -1,4 +1,3 @@
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -10,7 +9,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
 from ..errors import MarketError
+from ..fields import MoneyField, UnitsField
 from ..models import Asset, Division, Membership
+from ..parsing import MAX_MINT
 from ..services import ledger
 
 
@@ -21,13 +22,13 @@ class MembershipInline(admin.TabularInline):
 
 
 class GrantForm(forms.Form):
-    amount = forms.DecimalField(min_value=Decimal("0.01"), decimal_places=2, max_digits=20)
+    amount = MoneyField(positive=True, help_text='Credits, e.g. "500.00".')
     memo = forms.CharField(max_length=300, required=False)
 
 
 class MintForm(forms.Form):
     asset = forms.ModelChoiceField(queryset=Asset.objects.exclude(kind=Asset.Kind.CREDITS))
-    quantity = forms.IntegerField(min_value=1)
+    quantity = UnitsField(maximum=MAX_MINT, help_text="Whole units.")
     memo = forms.CharField(max_length=300, required=False)
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from ..ids import LENGTH, new_public_id
 from .ledger import Asset, amount_field
 
 
@@ -137,6 +138,9 @@ class Order(models.Model):
         PARTIAL = "partial", "Partly filled"
         UNFILLED = "unfilled", "Not filled"
 
+    public_id = models.CharField(
+        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+    )
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="orders")
     division = models.ForeignKey("market.Division", on_delete=models.PROTECT, related_name="orders")
     side = models.CharField(max_length=4, choices=Side.choices)
@@ -181,6 +185,9 @@ class Order(models.Model):
 class Fill(models.Model):
     """The units one order got at the round's price; arbitration may re-price or void it."""
 
+    public_id = models.CharField(
+        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+    )
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="fill")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="fills")
     division = models.ForeignKey("market.Division", on_delete=models.PROTECT, related_name="fills")

@@ -95,7 +95,12 @@ class EventFeedView(EventsApiMixin, APIView):
             )
         ],
     ),
-    retrieve=extend_schema(summary="One webhook", examples=[example("Webhook", SUBSCRIPTION)]),
+    retrieve=extend_schema(
+        summary="One webhook",
+        description="One endpoint your division subscribed: its URL, kinds and whether it is "
+        "active (the secret is shown only when subscribing).",
+        examples=[example("Webhook", SUBSCRIPTION)],
+    ),
     create=extend_schema(
         summary="Subscribe an endpoint",
         description="A division's lead subscribes an https:// endpoint to its events (all "

@@ -8,8 +8,11 @@ from typing import Any
 
 from django import forms
 
+from divisions.models import Division
+from ledger.models import Asset, LedgerTransaction
+
 from .errors import MarketError
-from .models import Asset, Division, LedgerTransaction, Order, Side
+from .models import Order, Side
 
 
 def _text(label: str, mode: str, help_text: str = "") -> forms.CharField:

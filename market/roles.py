@@ -8,7 +8,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 
-from .models import Division, Membership
+from divisions.models import Division
+
+from .models import Membership
 
 MANAGEMENT = "management"
 AUDITOR = "auditor"
@@ -16,9 +18,9 @@ AUDITOR = "auditor"
 # Models management may add/change in admin. The ledger is not here: grants and mints post
 # transactions through services, never by editing rows.
 MANAGED_MODELS = {
-    ("market", "division"),
+    ("divisions", "division"),
     ("market", "membership"),
-    ("market", "asset"),
+    ("ledger", "asset"),
     ("market", "market"),
     ("market", "round"),
     ("django_celery_beat", "periodictask"),
@@ -26,7 +28,7 @@ MANAGED_MODELS = {
     ("django_celery_beat", "crontabschedule"),
     ("arbitration", "dispute"),
 }
-MANAGEMENT_EXTRA = {("market", "grant_credits"), ("market", "mint_units")}
+MANAGEMENT_EXTRA = {("ledger", "grant_credits"), ("ledger", "mint_units")}
 
 User = AbstractBaseUser | AnonymousUser
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_htmx",
     "auditlog",
+    "divisions",
+    "ledger",
     "market",
     "arbitration",
 ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from market.models import Division
+from divisions.models import Division
 
 from ..models import Dispute
 from ..models.disputes import State

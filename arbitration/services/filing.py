@@ -8,10 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from divisions.models import Division
+from ledger.services import to_amount
 from market import roles
 from market.errors import InvalidState, MarketError, NotAllowed
-from market.models import Division, Fill, Membership, Round
-from market.services.ledger import to_amount
+from market.models import Fill, Membership, Round
 
 from ..models import Dispute, DisputeEvent, Party
 from ..models.disputes import HEARING_STATES, Subject

@@ -10,7 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Asset, Entry, Fill, Market, Order, Round, Side
+from ledger.models import Asset, Entry
+
+from ..models import Fill, Market, Order, Round, Side
 
 MAX_ID = 2**63 - 1
 

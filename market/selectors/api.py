@@ -13,8 +13,11 @@ from typing import Any
 
 from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
+from divisions.models import Division
+from ledger.models import Account, Asset, Entry
+
 from .. import roles
-from ..models import Account, ApiToken, Asset, Division, Entry, Fill, Market, Order, Round
+from ..models import ApiToken, Fill, Market, Order, Round
 from ..services.tokens import SECRET_START, token_hash
 from .holdings import CENT
 

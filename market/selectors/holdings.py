@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from ..models import Account, Asset, Division, Entry
-from ..models.ledger import QUANT
+from divisions.models import Division
+from ledger.models import QUANT, Account, Asset, Entry
 
 CENT = QUANT  # SQLite sums decimals as floats: round back to the ledger's places
 

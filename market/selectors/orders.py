@@ -9,8 +9,11 @@ from decimal import Decimal
 from django.db.models import QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from divisions.models import Division
+from ledger.models import Account, Asset, Entry
+
 from ..errors import MarketError
-from ..models import Account, Asset, Division, Entry, Fill, Order, Round, Side
+from ..models import Fill, Order, Round, Side
 from ..rules import parse_limit, parse_quantity
 from .holdings import CENT
 from .outcomes import Outcome, facts_of, order_outcome, round_lines

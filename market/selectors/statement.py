@@ -18,8 +18,8 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Account, Asset, Division, Entry, LedgerTransaction
-from ..models.ledger import summed
+from divisions.models import Division
+from ledger.models import Account, Asset, Entry, LedgerTransaction, summed
 
 # Balances are summed per transaction, then run in transaction order (ids only grow).
 STATEMENT_SQL = """

@@ -15,11 +15,13 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
+from ledger import services as ledger
+from ledger.models import Account, LedgerTransaction
+
 from .. import clearing
 from ..locks import round_for_update
-from ..models import Account, Fill, Market, Order, Round
-from ..models.ledger import LedgerTransaction
-from . import ledger, orders
+from ..models import Fill, Market, Order, Round
+from . import orders
 
 log = logging.getLogger("tokenhub.rounds")
 State = Round.State

@@ -8,8 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
+from divisions.models import Division
+
 from .. import roles
-from ..models import Division
 
 
 class Refused(Exception):

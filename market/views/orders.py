@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from divisions.models import Division
+
 from ..errors import MarketError, NotAllowed
 from ..forms import OrderChangeForm, OrderForm, OrdersFilterForm
-from ..models import Division, Order, Round
+from ..models import Order, Round
 from ..selectors.orders import division_order, division_orders, hold_preview, order_result
 from ..services import orders as services
 from .access import Refused, is_htmx, page, trading_division, viewed_division

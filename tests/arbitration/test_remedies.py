@@ -10,10 +10,10 @@ from django.db import connections
 from arbitration import services
 from arbitration.models import Dispute, Ruling, RulingEffect
 from arbitration.services.remedies import allocate
+from ledger import services as ledger
+from ledger.models import Entry, LedgerTransaction
 from market.errors import InsufficientFunds, InvalidState, MarketError
-from market.models import Entry, LedgerTransaction
 from market.selectors import asset_totals
-from market.services import ledger
 from tests.arbitration.conftest import balances, claim, rule, taken
 
 AFTER_SETTLEMENT = {

@@ -7,10 +7,10 @@ from django.db import DatabaseError, connection, connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ledger import services as ledger
+from ledger.models import Entry, LedgerTransaction
 from market.errors import InsufficientFunds, MarketError
-from market.models import Entry, LedgerTransaction
 from market.selectors import asset_totals, division_holdings
-from market.services import ledger
 from tests import factories
 
 
@@ -112,7 +112,7 @@ def test_entries_cannot_be_changed_or_deleted(division):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("sql", ["UPDATE market_entry SET amount = 1", "DELETE FROM market_entry"])
+@pytest.mark.parametrize("sql", ["UPDATE ledger_entry SET amount = 1", "DELETE FROM ledger_entry"])
 def test_postgres_itself_refuses_to_change_entries(division, sql):
     factories.funded(division, Decimal(10))
     with (

@@ -4,9 +4,11 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 
-from market.models import Fill, LedgerTransaction, Order, Round
+from ledger import services as ledger
+from ledger.models import LedgerTransaction
+from market.models import Fill, Order, Round
 from market.selectors import asset_totals, division_holdings
-from market.services import ledger, rounds
+from market.services import rounds
 from tests import factories
 from tests.factories import ask, bid
 

@@ -77,7 +77,11 @@ class Account(models.Model):
 
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="accounts")
     division = models.ForeignKey(
-        "market.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
 

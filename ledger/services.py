@@ -14,11 +14,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from ..errors import InsufficientFunds, MarketError
-from ..locks import accounts_for_update
-from ..models import Account, Asset, Division, LedgerTransaction
-from ..models.ledger import AMOUNT_PLACES, QUANT
-from . import ledger_sql
+from divisions.models import Division
+
+from . import sql as ledger_sql
+from .errors import InsufficientFunds, Refusal
+from .locks import accounts_for_update
+from .models import AMOUNT_PLACES, QUANT, Account, Asset, LedgerTransaction
 
 Reason = LedgerTransaction.Reason
 
@@ -33,9 +34,9 @@ def to_amount(value: Decimal | int | str) -> Decimal:
     """A money or unit amount with the ledger's fixed places; refuses more precision than that."""
     amount = Decimal(value)
     if not amount.is_finite():
-        raise MarketError(f"{value} is not a finite amount.")
+        raise Refusal(f"{value} is not a finite amount.")
     if amount != amount.quantize(QUANT):
-        raise MarketError(f"{value} has more than {AMOUNT_PLACES} decimal places.")
+        raise Refusal(f"{value} has more than {AMOUNT_PLACES} decimal places.")
     return amount.quantize(QUANT)
 
 
@@ -59,15 +60,15 @@ def balances_of(account_ids: Iterable[int]) -> dict[int, Decimal]:
 
 def _check_legs(legs: Sequence[Leg]) -> None:
     if not legs:
-        raise MarketError("A ledger transaction needs entries.")
+        raise Refusal("A ledger transaction needs entries.")
     per_asset: dict[int, Decimal] = defaultdict(Decimal)
     for leg in legs:
         if leg.amount == 0:
-            raise MarketError("A ledger entry cannot be zero.")
+            raise Refusal("A ledger entry cannot be zero.")
         per_asset[leg.account.asset_id] += leg.amount
     unbalanced = [asset for asset, total in per_asset.items() if total != 0]
     if unbalanced:
-        raise MarketError(f"Entries do not balance for asset(s) {unbalanced}.")
+        raise Refusal(f"Entries do not balance for asset(s) {unbalanced}.")
 
 
 def _post(
@@ -154,14 +155,14 @@ def _division_accounts(
 def _positive(amount: Decimal | int | str, what: str) -> Decimal:
     value = to_amount(amount)
     if value <= 0:
-        raise MarketError(f"The {what} must be positive, not {value}.")
+        raise Refusal(f"The {what} must be positive, not {value}.")
     return value
 
 
 def _units(quantity: Decimal | int | str) -> Decimal:
     value = _positive(quantity, "quantity")
     if value != value.to_integral_value():
-        raise MarketError(f"Units come in whole numbers, not {quantity}.")
+        raise Refusal(f"Units come in whole numbers, not {quantity}.")
     return value
 
 
@@ -205,7 +206,7 @@ def units_mint(
 ) -> LedgerTransaction:
     """Management mints capacity (GPU-hours, tokens) into a division's holdings."""
     if asset.is_credits:
-        raise MarketError("Credits are granted, not minted.")
+        raise Refusal("Credits are granted, not minted.")
     value = _units(quantity)
     available, _ = _division_accounts(division, asset)
     issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
@@ -292,7 +293,7 @@ def transfer(
     """Move from one division's available to another's; refused if the source cannot cover it."""
     value = _positive(amount, "transfer")
     if source.pk == target.pk:
-        raise MarketError("A transfer needs two different divisions.")
+        raise Refusal("A transfer needs two different divisions.")
     source_available, _ = _division_accounts(source, asset)
     target_available, _ = _division_accounts(target, asset)
     legs = [Leg(source_available, -value), Leg(target_available, value)]

@@ -14,14 +14,13 @@ from typing import Any
 
 from django.db import connection
 
-from ..models import Account, Entry, LedgerTransaction
-from ..models.ledger import summed
+from .models import Account, Entry, LedgerTransaction, summed
 
 CHUNK = 500  # rows per multi-row INSERT, well under either backend's parameter limit
 
 _ACCOUNTS = (
-    "SELECT a.id, a.asset_id, a.kind FROM market_account a"
-    " JOIN market_asset s ON s.id = a.asset_id"
+    "SELECT a.id, a.asset_id, a.kind FROM ledger_account a"
+    " JOIN ledger_asset s ON s.id = a.asset_id"
     " WHERE a.division_id = %s AND a.kind IN (%s, %s) AND {asset} ORDER BY a.id"
 )
 
@@ -56,7 +55,7 @@ def balances(account_ids: Iterable[int]) -> dict[int, Decimal]:
     marks = ", ".join(["%s"] * len(ids))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT account_id, SUM(amount) FROM market_entry WHERE account_id IN ({marks})"  # noqa: S608 (placeholders only)
+            f"SELECT account_id, SUM(amount) FROM ledger_entry WHERE account_id IN ({marks})"  # noqa: S608 (placeholders only)
             " GROUP BY account_id",
             ids,
         )
@@ -79,7 +78,7 @@ def transaction_insert(
     ops = connection.ops
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO market_ledgertransaction (reason, memo, created_at, created_by_id,"
+            "INSERT INTO ledger_ledgertransaction (reason, memo, created_at, created_by_id,"
             ' reference_type_id, reference_id, "key") VALUES (%s, %s, %s, %s, %s, %s, %s)'
             " RETURNING id",
             [
@@ -101,7 +100,7 @@ def transaction_insert(
                 value = ops.adapt_decimalfield_value(amount, field.max_digits, field.decimal_places)
                 params += [txn_id, account_id, value]
             cursor.execute(
-                "INSERT INTO market_entry (transaction_id, account_id, amount) VALUES "  # noqa: S608 (placeholders only)
+                "INSERT INTO ledger_entry (transaction_id, account_id, amount) VALUES "  # noqa: S608 (placeholders only)
                 + ", ".join(["(%s, %s, %s)"] * len(chunk)),
                 params,
             )

@@ -1,11 +1,36 @@
+"""Ledger records in admin: visible to those with view rights, changed by nobody."""
+
 from decimal import Decimal
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 
-from ..models import Account, Entry, LedgerTransaction
-from .base import ReadOnlyAdmin, ReadOnlyInline
+from .models import Account, Asset, Entry, LedgerTransaction
+
+
+class ReadOnly:
+    """Append-only or derived records: visible to those with view rights, changed by nobody."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
+
+
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
 
 
 class EntryInline(ReadOnlyInline):
@@ -52,3 +77,10 @@ class AccountAdmin(ReadOnlyAdmin):
     @admin.display(description="Balance (sum of entries)", ordering="_balance")
     def balance(self, account: Account) -> Decimal:
         return getattr(account, "_balance", None) or Decimal("0.00")
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "gpu_type", "pool", "model_name", "delivery_start"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]

@@ -98,10 +98,10 @@ def build_round(n_orders: int, n_divisions: int, seed: int, code: str = "bench")
     for index, division in enumerate(divisions):
         amount = escrow[division.pk]
         if index % 2 == 0:  # even divisions bid, odd ones ask
-            ledger.credits_grant(division=division, amount=amount + 1000, by=user)
+            ledger.credits_grant(division=division, amount=amount + 1000, by=None)
             ledger.hold(division=division, asset=credits, amount=amount)
         else:
-            ledger.units_mint(division=division, asset=asset, quantity=amount + 10, by=user)
+            ledger.units_mint(division=division, asset=asset, quantity=amount + 10, by=None)
             ledger.hold(division=division, asset=asset, amount=amount)
     rounds.round_close(round_id=round_.pk, now=round_.closes_at)
     return round_.pk

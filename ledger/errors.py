@@ -16,3 +16,8 @@ class Refusal(Exception):
 class InsufficientFunds(Refusal):
     code = "insufficient_funds"
     status = 409
+
+
+class NotAllowed(Refusal):
+    code = "forbidden"
+    status = 403

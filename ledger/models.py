@@ -122,6 +122,10 @@ class LedgerTransaction(models.Model):
         TRANSFER = "transfer", "Transfer"
         RULING = "ruling", "Arbitration ruling"
         CORRECTION = "correction", "Correction"
+        CONSUME = "consume", "Metered consumption"
+        EXPIRE = "expire", "Window expiry"
+        OVERAGE = "overage", "Overage charge"
+        REVENUE = "revenue", "Revenue share"
 
     reason = models.CharField(max_length=12, choices=Reason.choices)
     memo = models.CharField(max_length=300, blank=True)

@@ -13,11 +13,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 
 from . import sql as ledger_sql
-from .errors import InsufficientFunds, Refusal
+from .errors import InsufficientFunds, NotAllowed, Refusal
 from .locks import accounts_for_update
 from .models import AMOUNT_PLACES, QUANT, Account, Asset, LedgerTransaction
 
@@ -166,6 +167,14 @@ def _units(quantity: Decimal | int | str) -> Decimal:
     return value
 
 
+def _require(by: Any, permission: str) -> None:
+    """Refuse anyone without the ledger permission (management has it; auditors only read).
+
+    None is the product itself acting (seeding, beat)."""
+    if by is not None and not by.has_perm(permission):
+        raise NotAllowed(_("Only management may do this; auditors and divisions cannot."))
+
+
 CREDITS = "credits"  # the credits asset's code
 
 
@@ -185,7 +194,10 @@ def credits_grant(
     memo: str = "",
     key: str | None = None,
 ) -> LedgerTransaction:
-    """Management grants a budget: credits move from issuance to the division's available."""
+    """Management grants a budget: credits move from issuance to the division's available.
+
+    `by` is management, or None when the product itself grants (demo seeding)."""
+    _require(by, "ledger.grant_credits")
     value = _positive(amount, "grant")
     asset = credits_asset()
     available, _ = _division_accounts(division, asset)
@@ -204,7 +216,10 @@ def units_mint(
     memo: str = "",
     key: str | None = None,
 ) -> LedgerTransaction:
-    """Management mints capacity (GPU-hours, tokens) into a division's holdings."""
+    """Management mints capacity (GPU-hours, tokens) into a division's holdings.
+
+    `by` is management, or None when the product itself mints (demo seeding)."""
+    _require(by, "ledger.mint_units")
     if asset.is_credits:
         raise Refusal("Credits are granted, not minted.")
     value = _units(quantity)

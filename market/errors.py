@@ -4,16 +4,11 @@ It is the ledger's refusal, so a refused posting (e.g. insufficient funds) reach
 through the same handlers as any market refusal.
 """
 
-from ledger.errors import InsufficientFunds, Refusal
+from ledger.errors import InsufficientFunds, NotAllowed, Refusal
 
 MarketError = Refusal
 
 __all__ = ["InsufficientFunds", "InvalidState", "MarketError", "NotAllowed"]
-
-
-class NotAllowed(MarketError):
-    code = "forbidden"
-    status = 403
 
 
 class InvalidState(MarketError):

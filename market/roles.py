@@ -7,13 +7,16 @@ permissions are kept in step with this file after every migrate.
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 
+from .errors import NotAllowed
 from .models import Membership
 
 MANAGEMENT = "management"
 AUDITOR = "auditor"
+PLATFORM = "platform"  # the metering service's accounts: report usage, nothing else
 
 # Models management may add/change in admin. The ledger is not here: grants and mints post
 # transactions through services, never by editing rows.
@@ -27,6 +30,13 @@ MANAGED_MODELS = {
     ("django_celery_beat", "intervalschedule"),
     ("django_celery_beat", "crontabschedule"),
     ("arbitration", "dispute"),
+    ("chain", "series"),
+    ("chain", "window"),
+    ("chain", "currencyrate"),
+    ("chain", "sharingrule"),
+    ("chain", "revenuetarget"),
+    ("chain", "revenuerecord"),
+    ("chain", "platformaccount"),
 }
 MANAGEMENT_EXTRA = {("ledger", "grant_credits"), ("ledger", "mint_units")}
 
@@ -47,6 +57,8 @@ def ensure_role_groups(**kwargs: Any) -> None:
         or (p.content_type.app_label, p.codename) in MANAGEMENT_EXTRA
     ]
     management.permissions.set([*views, *managed])
+    platform, _ = Group.objects.get_or_create(name=PLATFORM)
+    platform.permissions.clear()
 
 
 def _in_group(user: Any, name: str) -> bool:
@@ -65,6 +77,10 @@ def is_management(user: Any) -> bool:
 
 def is_auditor(user: Any) -> bool:
     return _in_group(user, AUDITOR)
+
+
+def is_platform(user: Any) -> bool:
+    return _in_group(user, PLATFORM)
 
 
 def sees_everything(user: Any) -> bool:
@@ -98,3 +114,14 @@ def can_trade_for(user: Any, division_id: int) -> bool:
     """Only a division's own lead (or a member granted trade rights) places its orders."""
     membership = membership_of(user)
     return membership is not None and membership.division_id == division_id and membership.can_trade
+
+
+def require_management(user: Any, *, system_ok: bool = False) -> None:
+    """Refuse a market-changing service to anyone but management (auditors only read).
+
+    `system_ok` lets the product itself (seeding, tests' set-up, beat) act with no user at all.
+    """
+    if user is None and system_ok:
+        return
+    if not is_management(user):
+        raise NotAllowed(_("Only management may do this; auditors and divisions cannot."))

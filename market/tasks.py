@@ -1,6 +1,8 @@
 """Celery tasks: thin, idempotent, and they take ids. The state lives in the database."""
 
 from celery import shared_task
+from django.db.models import Q
+from django.utils import timezone
 
 from .models import Market
 from .services import rounds
@@ -9,7 +11,8 @@ from .services import rounds
 @shared_task(name="market.rounds_tick", ignore_result=True)
 def rounds_tick() -> dict[str, int]:
     """Beat calls this every few seconds: schedule, open and close rounds, then finish each one."""
-    for market_id in Market.objects.filter(halted=False).values_list("id", flat=True):
+    trading = Q(trading_ends_at__isnull=True) | Q(trading_ends_at__gt=timezone.now())
+    for market_id in Market.objects.filter(trading, halted=False).values_list("id", flat=True):
         rounds.round_schedule_next(market_id=market_id)
     due = rounds.rounds_due()
     for round_id in due["open"]:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "ledger",
     "market",
     "arbitration",
+    "chain",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/tokens/", token_pages.tokens, name="api-tokens"),
-    path("api/", include("market.api.urls")),
+    path("api/", include("tokenhub.api_urls")),
     path("disputes/", include("arbitration.urls")),
     path("", include("market.urls")),
 ]

@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name='LedgerTransaction',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('grant', 'Budget grant'), ('mint', 'Capacity mint'), ('hold', 'Escrow hold'), ('release', 'Escrow release'), ('trade', 'Trade settlement'), ('transfer', 'Transfer'), ('ruling', 'Arbitration ruling'), ('correction', 'Correction')], max_length=12)),
+                ('reason', models.CharField(choices=[('grant', 'Budget grant'), ('mint', 'Capacity mint'), ('hold', 'Escrow hold'), ('release', 'Escrow release'), ('trade', 'Trade settlement'), ('transfer', 'Transfer'), ('ruling', 'Arbitration ruling'), ('correction', 'Correction'), ('consume', 'Metered consumption'), ('expire', 'Window expiry'), ('overage', 'Overage charge'), ('revenue', 'Revenue share')], max_length=12)),
                 ('memo', models.CharField(blank=True, max_length=300)),
                 ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('reference_id', models.PositiveBigIntegerField(blank=True, null=True)),

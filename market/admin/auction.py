@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from .. import roles
+from ..errors import MarketError
 from ..models import Fill, Market, Order, Round
 from ..services import markets
 from .base import ReadOnlyAdmin
@@ -33,14 +35,25 @@ class MarketAdmin(admin.ModelAdmin):
         ("Status (use the halt and resume actions)", {"fields": ["halted", "halt_reason"]}),
     ]
 
-    @admin.action(description="Halt selected markets (cancel the open round, release holds)")
+    def has_halt_permission(self, request: HttpRequest) -> bool:
+        """Halting and resuming change every division's orders: management only."""
+        return self.has_change_permission(request) and roles.is_management(request.user)
+
+    @admin.action(
+        description="Halt selected markets (cancel the open round, release holds)",
+        permissions=["halt"],
+    )
     def halt(self, request: HttpRequest, queryset: QuerySet[Market]) -> HttpResponse | None:
         form = HaltForm(request.POST if "reason" in request.POST else None)
         if form.is_valid():
-            for market in queryset:
-                markets.market_halt(
-                    market_id=market.pk, by=request.user, reason=form.cleaned_data["reason"]
-                )
+            try:
+                for market in queryset:
+                    markets.market_halt(
+                        market_id=market.pk, by=request.user, reason=form.cleaned_data["reason"]
+                    )
+            except MarketError as error:
+                messages.error(request, error.message)
+                return None
             messages.success(request, f"Halted {queryset.count()} market(s); holds released.")
             return None
         context = {
@@ -52,10 +65,14 @@ class MarketAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/market/market/halt.html", context)
 
-    @admin.action(description="Resume selected markets")
+    @admin.action(description="Resume selected markets", permissions=["halt"])
     def resume(self, request: HttpRequest, queryset: QuerySet[Market]) -> None:
-        for market in queryset:
-            markets.market_resume(market_id=market.pk, by=request.user)
+        try:
+            for market in queryset:
+                markets.market_resume(market_id=market.pk, by=request.user)
+        except MarketError as error:
+            messages.error(request, error.message)
+            return
         messages.success(request, f"Resumed {queryset.count()} market(s).")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -1,14 +1,12 @@
-"""The REST API for division agents: the same services and rules as the browser."""
+"""The market's REST routes: markets, rounds, orders, fills, ledger, holdings, me, tokens.
 
-from django.http import HttpRequest, JsonResponse
-from django.urls import URLPattern, URLResolver, path, re_path
-from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+tokenhub/api_urls.py mounts them under /api/ with the other apps' routes and the schema.
+"""
+
+from django.urls import URLPattern, URLResolver, path
 from rest_framework.routers import SimpleRouter
 
-from . import disputes, orders, token_pages, views
-
-app_name = "api"
+from . import orders, token_pages, views
 
 router = SimpleRouter()
 router.register("markets", views.MarketViewSet, basename="market")
@@ -16,22 +14,11 @@ router.register("rounds", views.RoundViewSet, basename="round")
 router.register("orders", orders.OrderViewSet, basename="order")
 router.register("fills", views.FillViewSet, basename="fill")
 router.register("ledger", views.LedgerViewSet, basename="ledger")
-router.register("disputes", disputes.DisputeViewSet, basename="dispute")
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("holdings/", views.HoldingsView.as_view(), name="holdings"),
     path("me/", views.MeView.as_view(), name="me"),
     path("tokens/", token_pages.tokens, name="tokens"),
     path("tokens/<int:pk>/revoke/", token_pages.token_revoke, name="token-revoke"),
     *router.urls,
-    re_path(r"^[\s\S]*$", csrf_exempt(lambda request: not_found(request)), name="not-found"),
 ]
-
-
-def not_found(request: HttpRequest) -> JsonResponse:
-    """Unknown API addresses answer in the API's JSON error shape, not an HTML page."""
-    hint = "" if request.path.endswith("/") else f" Did you mean {request.path}/?"
-    detail = f"There is no API endpoint at {request.path}.{hint} See /api/docs/."
-    return JsonResponse({"detail": detail, "code": "not_found", "errors": {}}, status=404)

@@ -32,6 +32,11 @@ class Market(models.Model):
     )
     round_minutes = models.PositiveIntegerField(default=5, help_text="How long a round is open.")
     gap_minutes = models.PositiveIntegerField(default=0, help_text="Pause between two rounds.")
+    trading_ends_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Gate closure: no round runs past it (set for a delivery window's market).",
+    )
     halted = models.BooleanField(default=False)
     halt_reason = models.CharField(max_length=300, blank=True)
     response_hours = models.PositiveIntegerField(

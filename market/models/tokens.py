@@ -11,6 +11,7 @@ from django.db import models
 class Scope(models.TextChoices):
     READ = "read", "Read (GET)"
     TRADE = "trade", "Trade (place, change and cancel orders)"
+    METER = "meter", "Meter (report usage; platform accounts only)"
 
 
 class ApiToken(models.Model):
@@ -20,7 +21,7 @@ class ApiToken(models.Model):
     name = models.CharField(max_length=80, help_text="What the token is for, e.g. 'pricing bot'.")
     prefix = models.CharField(max_length=16, unique=True, help_text="Visible start of the token.")
     key_hash = models.CharField(max_length=64, unique=True, help_text="sha256 of the token.")
-    scopes = models.CharField(max_length=40, help_text="Space-separated: read, trade.")
+    scopes = models.CharField(max_length=40, help_text="Space-separated: read, trade, meter.")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -4,13 +4,17 @@ from typing import Any
 
 from django.db import transaction
 
+from .. import roles
 from ..models import Market, Round
 from . import rounds
 
 
 @transaction.atomic
 def market_halt(*, market_id: int, by: Any, reason: str) -> Market:
-    """Halt trading: the open round is halted, a scheduled one cancelled, every hold released."""
+    """Halt trading: the open round is halted, a scheduled one cancelled, every hold released.
+
+    Management only: the caller's role is checked here, not only by the admin screen."""
+    roles.require_management(by)
     market = Market.objects.select_for_update().get(pk=market_id)
     market.halted, market.halt_reason = True, reason[:300]
     market.save(update_fields=["halted", "halt_reason"])
@@ -23,7 +27,8 @@ def market_halt(*, market_id: int, by: Any, reason: str) -> Market:
 
 @transaction.atomic
 def market_resume(*, market_id: int, by: Any) -> Market:
-    """Resume trading; the next round is scheduled from now."""
+    """Resume trading; the next round is scheduled from now. Management only."""
+    roles.require_management(by)
     market = Market.objects.select_for_update().get(pk=market_id)
     market.halted, market.halt_reason = False, ""
     market.save(update_fields=["halted", "halt_reason"])

@@ -42,11 +42,16 @@ def round_schedule_next(*, market_id: int, now: datetime | None = None) -> Round
     opens_at = now
     if last["closes"] is not None:
         opens_at = max(now, last["closes"] + timedelta(minutes=market.gap_minutes))
+    closes_at = opens_at + timedelta(minutes=market.round_minutes)
+    if market.trading_ends_at is not None:  # gate closure: a shorter last round, then none
+        if opens_at >= market.trading_ends_at:
+            return None
+        closes_at = min(closes_at, market.trading_ends_at)
     round_ = Round.objects.create(
         market=market,
         number=(last["number"] or 0) + 1,
         opens_at=opens_at,
-        closes_at=opens_at + timedelta(minutes=market.round_minutes),
+        closes_at=closes_at,
         tick=market.tick,
         floor=market.floor,
         cap=market.cap,

@@ -45,10 +45,16 @@ class IssuedToken:
 def _clean_scopes(user: Any, scopes: Iterable[str]) -> str:
     wanted = sorted(set(scopes))
     if not wanted:
-        raise MarketError("Choose at least one scope: read, trade.", field="scopes")
+        raise MarketError("Choose at least one scope: read, trade, meter.", field="scopes")
     unknown = [scope for scope in wanted if scope not in Scope.values]
     if unknown:
         raise MarketError(f"Unknown scope(s): {', '.join(unknown)}.", field="scopes")
+    if roles.is_platform(user) != (wanted == [Scope.METER]):
+        raise NotAllowed(
+            "A platform account's token has the meter scope and nothing else; only platform "
+            "accounts may have it.",
+            field="scopes",
+        )
     membership = roles.membership_of(user)
     if Scope.TRADE in wanted and (membership is None or not membership.can_trade):
         raise NotAllowed(

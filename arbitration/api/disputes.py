@@ -10,8 +10,7 @@ from rest_framework import serializers, viewsets
 
 from arbitration.models import Dispute, Party
 from arbitration.selectors import disputes_for
-
-from . import examples as ex
+from market.api import examples as ex
 
 DISPUTE = {
     "id": 12,

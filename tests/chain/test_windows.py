@@ -1,0 +1,78 @@
+"""Rolling delivery windows: listed ahead by beat, named by their dates, closed at the gate."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from chain.models import Window
+from chain.services import windows
+from ledger import services as ledger
+from market.models import Round
+from market.services import rounds
+from tests import factories
+from tests.chain.factories import SeriesFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_beat_lists_the_next_windows_ahead_once(settings):
+    settings.TIME_ZONE = "UTC"
+    anchor = datetime(2026, 12, 7, tzinfo=UTC)  # a Monday
+    series = SeriesFactory(name="H100 · eu-west", anchor=anchor, window_minutes=7 * 1440)
+    now = anchor - timedelta(days=3)
+    # when
+    first = windows.series_windows_ensure(series_id=series.pk, now=now)
+    again = windows.series_windows_ensure(series_id=series.pk, now=now)
+    # then
+    assert [w.asset.name for w in first] == [
+        "H100 · eu-west · 7–13 Dec",
+        "H100 · eu-west · 14–20 Dec",
+    ]
+    assert again == []
+    market = first[0].market
+    assert market.name == "H100 · eu-west · 7–13 Dec"
+    assert market.trading_ends_at == anchor - timedelta(minutes=series.gate_minutes)
+
+
+def test_a_started_window_is_never_listed_and_the_next_ones_roll_in():
+    series = SeriesFactory(window_minutes=60, windows_ahead=2, gate_minutes=10)
+    now = series.anchor + timedelta(minutes=95)  # window 1 has started
+    created = windows.series_windows_ensure(series_id=series.pk, now=now)
+    assert [w.number for w in created] == [2, 3]
+    assert all(w.starts_at > now for w in created)
+
+
+def test_window_labels_say_the_dates(settings):
+    settings.TIME_ZONE = "UTC"
+    day = datetime(2026, 11, 30, tzinfo=UTC)
+    assert windows.window_label(day, day + timedelta(days=7)) == "30 Nov–6 Dec"
+    assert windows.window_label(day, day + timedelta(days=1)) == "30 Nov"
+    start = day + timedelta(hours=14)
+    assert windows.window_label(start, start + timedelta(minutes=10)) == "30 Nov 14:00–14:10"
+
+
+def test_rounds_stop_at_gate_closure():
+    series = SeriesFactory(window_minutes=60, gate_minutes=30, round_minutes=20)
+    now = timezone.now()
+    series.anchor = now + timedelta(minutes=45)  # gate closes in 15 minutes
+    series.save()
+    window = windows.series_windows_ensure(series_id=series.pk, now=now)[0]
+    # the last round is cut short at the gate, and none follows it
+    first = rounds.round_schedule_next(market_id=window.market_id, now=now)
+    assert first.closes_at == window.gate_closes_at
+    Round.objects.filter(pk=first.pk).update(state=Round.State.SETTLED)
+    assert rounds.round_schedule_next(market_id=window.market_id, now=now) is None
+
+
+def test_the_recurring_mint_gives_each_window_its_capacity_once():
+    cloud = factories.DivisionFactory()
+    series = SeriesFactory(mint_division=cloud, mint_units=500, window_minutes=60, gate_minutes=5)
+    now = series.anchor + timedelta(minutes=1)
+    created = windows.series_windows_ensure(series_id=series.pk, now=now)
+    windows.series_windows_ensure(series_id=series.pk, now=now)
+    for window in created:
+        account = ledger.account_get(asset=window.asset, division=cloud, kind="available")
+        assert ledger.balances_of([account.pk])[account.pk] == Decimal("500.00")
+    assert Window.objects.count() == 2

@@ -26,7 +26,8 @@ prices. If ``Q*`` is 0 nothing trades: ``price`` is ``None``, ``volume`` 0 and
   side the orders at that limit share the remaining units pro rata to their
   quantity: each gets the floor of its share, and the leftover units go one each by
   largest remainder, ties by lower ``seq``, then lower ``id`` (ids compare as
-  ``(type name, value)``, so mixed ``int``/``str`` ids still order deterministically).
+  ``(type name, value)``, so mixed ``int``/``str`` ids still order deterministically;
+  ids of one type name that do not compare, such as complex numbers, by their repr).
 
 This guarantees that no buyer pays above its limit, no seller receives below its
 ask, units bought equal units sold, the traded volume is the largest possible and no
@@ -43,26 +44,24 @@ tick of ``0.01``).
 
 Performance
 -----------
-One pass validates every order and tags it with the code of its price level, keyed
-by the text of its limit (far cheaper than hashing a fresh Decimal), while summing
-units per level. The Decimal work (grid check, conversion to integer ticks) then
-runs once per distinct level, and finding ``Q*``, ``[L, U]`` and the marginal levels
-is integer arithmetic on the (few) levels. A second, C-speed pass picks the fully
-filled orders by their level code; only the marginal level needs per-order pro-rata.
-Orders are always scanned in input order: visiting a million of them level by level
-jumps around memory and is several times slower.
+``clear`` turns the orders into NumPy columns (``market.clearing_columns.Book``) and
+clears those: a few C-speed passes per attribute, the Decimal work (grid check,
+conversion to integer ticks) once per distinct limit text, and the rule itself with
+sorts, cumulative sums and searches (``clear_book``). Only an invalid book takes the
+slow road, order by order, to name the first invalid order.
 """
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import compress
 from operator import attrgetter
-from typing import Any, Final
+from typing import Any, Final, cast
+
+import numpy as np
+
+from .clearing_columns import Book, BookClearing, BookError, clear_book
 
 __all__ = ["BUY", "RULES", "SELL", "Clearing", "ClearingError", "Order", "clear"]
 
@@ -70,9 +69,9 @@ BUY: Final = "buy"
 SELL: Final = "sell"
 RULES: Final = ("midpoint", "pay_as_clear")
 
-_ID = attrgetter("id")
-_QTY = attrgetter("quantity")
+_ID, _SIDE, _QTY, _LIMIT, _SEQ = map(attrgetter, ("id", "side", "quantity", "limit", "seq"))
 _DEC_STR = Decimal.__str__  # raises TypeError for anything that is not a Decimal
+_INT64: Final = 2**62  # columns whose sums stay below this are int64, larger ones Python ints
 
 
 class ClearingError(ValueError):
@@ -139,35 +138,134 @@ def clear(
         raise ClearingError(f"floor {floor} is above cap {cap}")
 
     book = orders if isinstance(orders, list | tuple) else list(orders)
-    codes, bids, asks = _levels(book, grid)
-    demand = bids.curve(grid)
-    supply = asks.curve(grid)
-    volume, low_t, high_t = _volume(bids, asks, floor_t, cap_t)
-    if volume == 0:
-        return Clearing(None, 0, {}, demand, supply)
+    columns, labels = to_book(book, grid)
+    try:
+        result = clear_book(columns, rule=rule, floor=floor_t, cap=cap_t)
+    except BookError:
+        _raise_invalid(book, grid)
+        raise  # pragma: no cover - _raise_invalid always raises here
+    return to_clearing(result, columns, labels, grid)
 
-    price_t = low_t if rule == "pay_as_clear" else _half_even_midpoint(low_t, high_t)
-    bid_full, bid_margin, bid_left = bids.split(volume)
-    ask_full, ask_margin, ask_left = asks.split(volume)
-    full = bid_full | ask_full
-    filled = compress(book, map(full.__contains__, codes))
-    fills: dict[Hashable, int] = {order.id: order.quantity for order in filled}
-    margin = bid_margin | ask_margin
-    if margin:
-        members = list(compress(book, map(margin.__contains__, codes)))
-        if bid_margin:
-            _pro_rata([o for o in members if o.side == BUY], bid_left, fills)
-        if ask_margin:
-            _pro_rata([o for o in members if o.side == SELL], ask_left, fills)
+
+def to_book(book: Sequence[Order], grid: _Grid) -> tuple[Book, Sequence[Hashable] | None]:
+    """The orders as columns, and the id of each position if the id column holds ranks.
+
+    Checks what the columns cannot carry (sides, types, limits on the grid); the rest
+    (quantity > 0, unique ids) is checked by ``clear_book``. Anything wrong sends us
+    to ``_raise_invalid``, which names the first invalid order.
+    """
+    try:
+        ids = list(map(_ID, book))
+        sides = list(map(_SIDE, book))
+        quantities = list(map(_QTY, book))
+        seqs = list(map(_SEQ, book))
+        keys = list(map(_DEC_STR, map(_LIMIT, book)))  # grouping by text beats hashing Decimals
+    except (TypeError, AttributeError):
+        _raise_invalid(book, grid)
+        raise  # pragma: no cover
+    n = len(book)
+    if sides.count(BUY) + sides.count(SELL) != n or not _all_int(quantities, seqs):
+        _raise_invalid(book, grid)
+    ticks = _ticks(keys, grid, book)
+    id_column, labels = _id_column(ids, book, grid)
+    columns = Book(
+        ids=id_column,
+        buy=np.fromiter(map(len, sides), np.int8, n) == len(BUY),
+        quantity=_column(quantities, n, summed=True),
+        ticks=ticks,
+        seq=_column(seqs, n),
+    )
+    return columns, labels
+
+
+def to_clearing(
+    result: BookClearing, columns: Book, labels: Sequence[Hashable] | None, grid: _Grid
+) -> Clearing:
+    """The columnar outcome as the §7 ``Clearing`` (Decimal prices, fills by order id).
+
+    ``labels`` are the order ids by position when the id column holds ranks, else None.
+    """
+    demand, supply = _curve(result.demand, grid), _curve(result.supply, grid)
+    if result.price is None:
+        return Clearing(None, 0, {}, demand, supply)
+    where = np.flatnonzero(result.filled)
+    units = result.filled[where].tolist()
+    if labels is None:
+        fill_ids = columns.ids[where].tolist()
+    else:
+        fill_ids = list(map(labels.__getitem__, where.tolist()))
+    fills = dict(zip(fill_ids, units, strict=True))
+    assert result.low is not None
+    assert result.high is not None
     return Clearing(
-        price=grid.decimal(price_t),
-        volume=volume,
+        price=grid.decimal(result.price),
+        volume=result.volume,
         fills=fills,
         demand=demand,
         supply=supply,
-        low=grid.decimal(low_t),
-        high=grid.decimal(high_t),
+        low=grid.decimal(result.low),
+        high=grid.decimal(result.high),
     )
+
+
+def _curve(curve: tuple[np.ndarray, np.ndarray], grid: _Grid) -> list[tuple[Decimal, int]]:
+    ticks, units = curve
+    return [(grid.decimal(t), u) for t, u in zip(ticks.tolist(), units.tolist(), strict=True)]
+
+
+def _all_int(*columns: list[Any]) -> bool:
+    return all(set(map(type, column)) <= {int} for column in columns)
+
+
+def _column(values: list[int], n: int, *, summed: bool = False) -> np.ndarray:
+    """int64 when the values (and, if ``summed``, their sums) fit, else exact Python ints."""
+    try:
+        column = np.fromiter(values, np.int64, n)
+    except OverflowError:
+        return np.array(values, dtype=object)
+    if summed and n and max(int(column.max()), -int(column.min())) * n >= _INT64:
+        return np.array(values, dtype=object)
+    return column
+
+
+def _ticks(keys: list[str], grid: _Grid, book: Sequence[Order]) -> np.ndarray:
+    """Each order's limit in ticks; Decimal work once per distinct limit text."""
+    tick_of: dict[str, int] = {}
+    for key in dict.fromkeys(keys):
+        limit = Decimal(key)
+        if grid.problem(limit) is not None or limit < 0:
+            _raise_invalid(book, grid)
+        tick_of[key] = grid.ticks(limit, "limit")
+    return _column(list(map(tick_of.__getitem__, keys)), len(keys))  # ticks are never summed
+
+
+def _id_column(
+    ids: list[Hashable], book: Sequence[Order], grid: _Grid
+) -> tuple[np.ndarray, list[Hashable] | None]:
+    """The ids as int64 when they are ints (clear_book checks they are unique); otherwise
+    each id's rank in the tie-break order, and the ids themselves to label the fills."""
+    n = len(ids)
+    if _all_int(ids):
+        column = _column(cast(list[int], ids), n)
+        if column.dtype != object:
+            return column, None
+    try:
+        unique = len(set(ids)) == n
+    except TypeError:
+        unique = False
+    if not unique:
+        _raise_invalid(book, grid)
+    groups: dict[str, list[Hashable]] = {}
+    for order_id in ids:
+        groups.setdefault(type(order_id).__name__, []).append(order_id)
+    ranked: list[Hashable] = []
+    for name in sorted(groups):
+        try:
+            ranked.extend(sorted(groups[name]))  # type: ignore[type-var]
+        except TypeError:  # ids of one type name that do not compare: by their repr
+            ranked.extend(sorted(groups[name], key=repr))
+    rank = {order_id: position for position, order_id in enumerate(ranked)}
+    return np.fromiter(map(rank.__getitem__, ids), np.int64, n), ids
 
 
 # --------------------------------------------------------------------------- grid
@@ -212,101 +310,7 @@ class _Grid:
         return Decimal(f"{ticks * self._digits}E{self._exp}")
 
 
-# ------------------------------------------------------------------------ levels
-
-
-class _Side:
-    """One side of the book aggregated by price level.
-
-    ``tick_of`` maps each level code (one per distinct limit text) to its price in
-    integer ticks, ``units`` each price (ticks) to its total quantity, ``priority``
-    lists the prices best first (highest bid, lowest ask).
-    """
-
-    __slots__ = ("name", "priority", "tick_of", "units")
-
-    def __init__(self, name: str, tick_of: dict[int, int], units: dict[int, int]) -> None:
-        self.name = name
-        self.tick_of = tick_of
-        self.units = units
-        self.priority = sorted(units, reverse=name == BUY)
-
-    def curve(self, grid: _Grid) -> list[tuple[Decimal, int]]:
-        """``[(price, cumulative units at this price or better), ...]``, best first."""
-        curve = []
-        total = 0
-        for ticks in self.priority:
-            total += self.units[ticks]
-            curve.append((grid.decimal(ticks), total))
-        return curve
-
-    def split(self, volume: int) -> tuple[set[int], set[int], int]:
-        """Price priority for ``volume`` units: the codes of the fully filled levels,
-        the codes of the marginal level (empty if none) and the units left for it."""
-        left = volume
-        full: set[int] = set()
-        margin: int | None = None
-        for ticks in self.priority:
-            units = self.units[ticks]
-            if units > left:
-                margin = ticks
-                break
-            full.add(ticks)
-            left -= units
-            if left == 0:
-                break
-        full_codes = {code for code, ticks in self.tick_of.items() if ticks in full}
-        margin_codes = {code for code, ticks in self.tick_of.items() if ticks == margin}
-        return full_codes, margin_codes, left
-
-
-def _levels(book: Sequence[Order], grid: _Grid) -> tuple[array[int], _Side, _Side]:
-    """Validate every order and aggregate the book by price level.
-
-    Returns the level code of each order (in input order) and the two sides. Anything
-    unusual sends us to ``_raise_invalid``, which re-checks order by order and raises
-    a ClearingError naming the first invalid order.
-
-    The codes live in an ``array``, not a list: the garbage collector does not track
-    arrays, so a collection that happens to run during ``clear`` does not have to walk
-    a million entries.
-    """
-    code_of: dict[str, dict[str, int]] = {BUY: {}, SELL: {}}  # side -> limit text -> code
-    units: list[int] = []  # code -> units
-    codes = array("q")  # order -> code
-    new_level, tag = units.append, codes.append
-    try:
-        for order in book:
-            quantity = order.quantity
-            if type(quantity) is not int or quantity <= 0 or type(order.seq) is not int:
-                _raise_invalid(book, grid)
-            key = _DEC_STR(order.limit)
-            side_codes = code_of[order.side]
-            code = side_codes.get(key)
-            if code is None:
-                code = side_codes[key] = len(units)
-                new_level(0)
-            units[code] += quantity
-            tag(code)
-        unique = len(set(map(_ID, book))) == len(book)
-    except (TypeError, AttributeError, KeyError):
-        _raise_invalid(book, grid)
-        raise  # pragma: no cover - _raise_invalid always raises here
-    if not unique:
-        _raise_invalid(book, grid)
-
-    sides = []
-    for name, side_codes in code_of.items():
-        tick_of: dict[int, int] = {}
-        side_units: dict[int, int] = {}
-        for key, code in side_codes.items():
-            limit = Decimal(key)
-            if grid.problem(limit) is not None or limit < 0:
-                _raise_invalid(book, grid)
-            ticks = tick_of[code] = grid.ticks(limit, "limit")
-            side_units[ticks] = side_units.get(ticks, 0) + units[code]  # 3.0 and 3.00
-        sides.append(_Side(name, tick_of, side_units))
-    return codes, sides[0], sides[1]
+# -------------------------------------------------------------------- validation
 
 
 def _order_problem(order: Any, grid: _Grid) -> str | None:
@@ -348,84 +352,3 @@ def _raise_invalid(book: Sequence[Order], grid: _Grid) -> None:
             raise ClearingError(f"{name}: duplicate id")
         seen.add(order.id)
     raise AssertionError("an order was rejected but no problem was found")  # pragma: no cover
-
-
-# ------------------------------------------------------------------------ volume
-
-
-def _volume(
-    bids: _Side, asks: _Side, floor_t: int | None, cap_t: int | None
-) -> tuple[int, int, int]:
-    """``(Q*, L, U)`` in ticks; ``(0, 0, 0)`` if nothing can trade."""
-    if not bids.priority or not asks.priority:
-        return 0, 0, 0
-    bid_ticks = bids.priority[::-1]  # ascending
-    ask_ticks = asks.priority
-    # units_from[i] = units bid at bid_ticks[i:]; units_to[j] = units asked at ask_ticks[:j]
-    units_from = [0] * (len(bid_ticks) + 1)
-    for i in range(len(bid_ticks) - 1, -1, -1):
-        units_from[i] = units_from[i + 1] + bids.units[bid_ticks[i]]
-    units_to = [0]
-    for ticks in ask_ticks:
-        units_to.append(units_to[-1] + asks.units[ticks])
-
-    candidates = set(bid_ticks)
-    candidates.update(ask_ticks)
-    if floor_t is not None:
-        candidates = {max(p, floor_t) for p in candidates}
-        candidates.add(floor_t)
-    if cap_t is not None:
-        candidates = {min(p, cap_t) for p in candidates}
-        candidates.add(cap_t)
-
-    best, low_t, high_t = 0, 0, 0
-    for p in sorted(candidates):
-        demand = units_from[bisect_left(bid_ticks, p)]
-        supply = units_to[bisect_right(ask_ticks, p)]
-        reached = min(demand, supply)
-        if reached > best:
-            best, low_t, high_t = reached, p, p
-        elif reached == best and best > 0:
-            high_t = p
-    return best, low_t, high_t
-
-
-def _half_even_midpoint(low_t: int, high_t: int) -> int:
-    total = low_t + high_t
-    half = total // 2
-    if total % 2 and half % 2:  # exactly halfway between two ticks: take the even one
-        half += 1
-    return half
-
-
-# -------------------------------------------------------------------- allocation
-
-
-def _pro_rata(members: list[Order], share: int, fills: dict[Hashable, int]) -> None:
-    """Split ``share`` units among the orders of one level by largest remainder."""
-    units = sum(order.quantity for order in members)
-    remainders = []
-    given = 0
-    for order in members:
-        whole, remainder = divmod(share * order.quantity, units)
-        if whole:
-            fills[order.id] = whole
-        given += whole
-        remainders.append((remainder, order))
-    leftover = share - given
-    if leftover:
-        for order in _by_remainder(remainders)[:leftover]:
-            fills[order.id] = fills.get(order.id, 0) + 1
-
-
-def _by_remainder(remainders: list[tuple[int, Order]]) -> list[Order]:
-    """Orders by largest remainder, then lower ``seq``, then lower id."""
-    try:
-        ranked = sorted(
-            remainders, key=lambda r: (-r[0], r[1].seq, type(r[1].id).__name__, r[1].id)
-        )
-    except TypeError:  # ids of one type name that do not compare: fall back to repr
-        ranked = sorted(
-            remainders, key=lambda r: (-r[0], r[1].seq, type(r[1].id).__name__, repr(r[1].id))
-        )
-    return [order for _, order in ranked]

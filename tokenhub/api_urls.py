@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from arbitration.api import urls as arbitration_api
+from chain.api import urls as chain_api
 from market.api import urls as market_api
 
 app_name = "api"
@@ -27,5 +28,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(market_api.urlpatterns)),
     path("", include(arbitration_api.urlpatterns)),
+    path("", include(chain_api.urlpatterns)),
     re_path(r"^[\s\S]*$", csrf_exempt(not_found), name="not-found"),
 ]

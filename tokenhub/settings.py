@@ -54,20 +54,25 @@ INSTALLED_APPS = [
     "django_celery_results",
     "django_htmx",
     "auditlog",
+    "tokenhub",
+    "accounts",
     "divisions",
     "ledger",
     "market",
     "arbitration",
     "chain",
+    "oversight",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -85,6 +90,8 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -112,7 +119,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-us"
+# Two languages (see README "Translations"): the browser's Accept-Language picks one, a signed-in
+# person's saved choice (accounts.Preference) beats it; times show in the person's time zone.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tokenhub.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -217,7 +229,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoundStateEnum": "market.models.auction.Round.State",
         "OrderStateEnum": "market.models.auction.Order.State",
-        "AccountKindEnum": "market.models.ledger.Account.Kind",
+        "AccountKindEnum": "ledger.models.Account.Kind",
         "DisputeStateEnum": "arbitration.models.disputes.State",
         "PartyRoleEnum": "arbitration.models.disputes.Party.Role",
     },

@@ -1,11 +1,12 @@
 """Platform accounts: the metering service's users (a role management grants, nothing else)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class PlatformAccountManager(models.Manager["PlatformAccount"]):
+class PlatformAccountManager(UserManager["PlatformAccount"]):
     def get_queryset(self) -> models.QuerySet["PlatformAccount"]:
         return super().get_queryset().filter(groups__name="platform")
 

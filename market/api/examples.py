@@ -69,6 +69,11 @@ RESULT = {
     ],
     "cleared_at": "2026-11-23T15:55:02Z",
     "settled_at": "2026-11-23T15:55:02Z",
+    "lines": [
+        "120 units traded at 2.35 for every buyer and seller.",
+        "Every price from 2.30 (the marginal ask) to 2.40 (the marginal bid) clears the volume; "
+        "the clearing price is 2.35.",
+    ],
 }
 ORDER = {
     "id": 1201,
@@ -83,7 +88,42 @@ ORDER = {
     "created_at": "2026-11-23T16:01:10Z",
     "updated_at": "2026-11-23T16:01:10Z",
     "fill": None,
+    "outcome": {
+        "state": "open",
+        "filled": 0,
+        "needed": None,
+        "summary": "Open: sealed until the round closes and clears.",
+        "lines": [],
+    },
 }
+PARTIAL_OUTCOME = {
+    "state": "partial",
+    "filled": 4,
+    "needed": "2.45",
+    "summary": "Bought 4 of 10 at 2.35: paid 9.40 credits; 14.10 of the 23.50 held came back.",
+    "lines": [
+        "Your limit 2.35 was the marginal bid: only 4 of the 12 units bid at that price could "
+        "trade, shared pro rata.",
+        "With every other order unchanged, a bid of 10 at 2.45 or more would have filled in "
+        "full: 130 units were asked at or below that price and 120 bid above it.",
+    ],
+}
+ORDER_IN_RESULT = {
+    "id": 1150,
+    "round": 41,
+    "market": 3,
+    "division": 2,
+    "side": "buy",
+    "quantity": 10,
+    "limit": "2.35",
+    "state": "partial",
+    "placed_by": "assistant-lead",
+    "created_at": "2026-11-23T15:50:10Z",
+    "updated_at": "2026-11-23T15:50:10Z",
+    "fill": {"quantity": 4, "price": "2.35", "amount": "9.40"},
+    "outcome": PARTIAL_OUTCOME,
+}
+RESULT["orders"] = [ORDER_IN_RESULT]
 FILL = {
     "id": 880,
     "order": 1150,
@@ -91,9 +131,10 @@ FILL = {
     "market": 3,
     "division": 2,
     "side": "buy",
-    "quantity": 10,
+    "quantity": 4,
     "price": "2.35",
-    "amount": "23.50",
+    "amount": "9.40",
+    "outcome": PARTIAL_OUTCOME,
 }
 ENTRY = {
     "id": 5012,

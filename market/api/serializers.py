@@ -13,6 +13,8 @@ from rest_framework import serializers
 from ledger.models import Asset, Entry
 
 from ..models import Fill, Market, Order, Round, Side
+from ..selectors.outcomes import facts_of, round_lines
+from .outcomes import fill_outcome, outcome_field, outcome_of, outcome_schema
 
 MAX_ID = 2**63 - 1
 
@@ -153,6 +155,7 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
     market = serializers.IntegerField(source="round.market_id", read_only=True)
     placed_by = serializers.CharField(source="placed_by.get_username", read_only=True)
     fill = OrderFillSerializer(read_only=True, allow_null=True, help_text="Null until filled.")
+    outcome = outcome_field()
 
     class Meta:
         model = Order
@@ -169,7 +172,35 @@ class OrderSerializer(serializers.ModelSerializer[Order]):
             "created_at",
             "updated_at",
             "fill",
+            "outcome",
         ]
+
+    @outcome_schema
+    def get_outcome(self, order: Order) -> dict[str, Any]:
+        return outcome_of(order)
+
+
+class RoundOutcomeSerializer(RoundResultSerializer):
+    """The public result, how the price was set, and the caller's own orders with outcomes."""
+
+    lines = serializers.SerializerMethodField(
+        help_text="How the price was set, in words: the round page's explanation."
+    )
+    orders = serializers.SerializerMethodField(
+        help_text="Your division's orders in this round, each with its outcome (sealed bids: "
+        "never anyone else's; empty for management and auditors)."
+    )
+
+    class Meta(RoundResultSerializer.Meta):
+        fields = [*RoundResultSerializer.Meta.fields, "lines", "orders"]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_lines(self, round_: Round) -> list[str]:
+        return round_lines(facts_of(round_))
+
+    @extend_schema_field(OrderSerializer(many=True))
+    def get_orders(self, round_: Round) -> list[Any]:
+        return list(OrderSerializer(self.context.get("orders", []), many=True).data)
 
 
 class OrderPlaceSerializer(serializers.Serializer[Any]):
@@ -191,6 +222,7 @@ class OrderChangeSerializer(serializers.Serializer[Any]):
 
 class FillSerializer(serializers.ModelSerializer[Fill]):
     market = serializers.IntegerField(source="round.market_id", read_only=True)
+    outcome = outcome_field()
 
     class Meta:
         model = Fill
@@ -204,7 +236,12 @@ class FillSerializer(serializers.ModelSerializer[Fill]):
             "quantity",
             "price",
             "amount",
+            "outcome",
         ]
+
+    @outcome_schema
+    def get_outcome(self, fill: Fill) -> dict[str, Any]:
+        return fill_outcome(fill)
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer[Entry]):

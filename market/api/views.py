@@ -75,8 +75,9 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         summary="A round's public result",
         description="Clearing price, the clearing interval's ends (the marginal prices), "
         "volume and the aggregate demand and supply curves; public to every signed-in user "
-        "once the round has cleared (409 before). Never anyone's orders.",
-        responses={200: serializers.RoundResultSerializer, 409: NOT_CLEARED},
+        "once the round has cleared (409 before); how the price was set, in words; and your "
+        "division's own orders in the round with their outcomes (never anyone else's).",
+        responses={200: serializers.RoundOutcomeSerializer, 409: NOT_CLEARED},
         examples=[ex.response("Result", ex.RESULT)],
     )
     @action(detail=True, filterset_class=None)
@@ -87,7 +88,10 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
                 f"Round {round_.number} of {round_.market} is {round_.state}: its result is "
                 "published once it clears."
             )
-        return Response(serializers.RoundResultSerializer(round_).data)
+        division = roles.division_of(request.user)
+        mine = selectors.orders_visible_to(request.user).filter(round=round_, division=division)
+        context = {"orders": mine.order_by("pk") if division else []}
+        return Response(serializers.RoundOutcomeSerializer(round_, context=context).data)
 
 
 @extend_schema_view(

@@ -50,7 +50,7 @@ def orders_visible_to(user: Any) -> QuerySet[Order]:
 
 
 def fills_visible_to(user: Any) -> QuerySet[Fill]:
-    fills = Fill.objects.select_related("round").order_by("-round_id", "id")
+    fills = Fill.objects.select_related("round", "order").order_by("-round_id", "id")
     return _own(user, fills)
 
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 from ledger.models import Account, Asset, Entry
+from tokenhub import formatting
 
 from ..errors import MarketError
 from ..models import Fill, Order, Round, Side
@@ -50,6 +52,10 @@ class OrderResult:
         return self.fill.quantity if self.fill else 0
 
     @property
+    def summary(self) -> str:
+        return outcome_summary(self)
+
+    @property
     def released(self) -> Decimal:
         """Escrow given back at settlement: what was held less what the fill used."""
         used = (self.fill.amount if self.order.is_bid else self.fill.quantity) if self.fill else 0
@@ -71,6 +77,44 @@ class RoundResult:
     def sold(self) -> tuple[int, Decimal]:
         fills = [r.fill for r in self.orders if r.fill and not r.order.is_bid]
         return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
+
+
+def outcome_summary(result: OrderResult) -> str:
+    """The sentence above an order's outcome lines, as the round page, the order page and the
+    API all show it: what the order got, what it paid or received, what came back."""
+    order, fill = result.order, result.fill
+    if order.state == Order.State.CANCELLED:
+        return _("Cancelled before the close; its hold was released.")
+    if order.state == Order.State.OPEN:
+        return _("Open: sealed until the round closes and clears.")
+    if result.outcome is None:
+        return _("%(state)s: the round has not cleared yet.") % {"state": order.get_state_display()}
+    if fill is None:
+        if order.is_bid:
+            return _("Nothing bought; the whole hold came back.")
+        return _("Nothing sold; the whole hold came back.")
+    facts = {
+        "filled": formatting.units(fill.quantity),
+        "quantity": formatting.units(order.quantity),
+        "price": formatting.price(fill.price),
+        "amount": formatting.money(fill.amount),
+        "released": formatting.money(result.released),
+        "escrow": formatting.money(order.escrow),
+        "units": formatting.units(result.released),
+    }
+    if order.is_bid:
+        text = _(
+            "Bought %(filled)s of %(quantity)s at %(price)s: paid %(amount)s credits; "
+            "%(released)s of the %(escrow)s held came back."
+        )
+    elif result.released:
+        text = _(
+            "Sold %(filled)s of %(quantity)s at %(price)s: received %(amount)s credits; "
+            "%(units)s unsold units came back."
+        )
+    else:
+        text = _("Sold %(filled)s of %(quantity)s at %(price)s: received %(amount)s credits.")
+    return text % facts
 
 
 def _fill_of(order: Order) -> Fill | None:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ledger import services as ledger
 from ledger.models import Account, LedgerTransaction
+from oversight.services import books
 
 from .. import clearing
 from ..locks import round_for_update
@@ -108,6 +109,7 @@ def round_clear(*, round_id: int) -> bool:
     if round_.state != State.CLOSED:
         return False
     book, divisions = _book(round_)
+    books.book_store(round_=round_, book=book, divisions=divisions)
     result = clearing.clear(
         book, rule=round_.rule, floor=round_.floor, cap=round_.cap, tick=round_.tick
     )

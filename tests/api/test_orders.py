@@ -217,7 +217,10 @@ def test_sealed_bids_another_division_never_sees_our_orders(book, other_lead, ma
         "supply",
         "cleared_at",
         "settled_at",
+        "lines",
+        "orders",
     }
+    assert [o["division"] for o in result["orders"]] == [other_lead.membership.division_id]
     # while management and auditors see every division's orders
     seen = session_client(management).get("/api/orders/", {"round": book.current.pk}).json()
     assert seen["count"] == 2

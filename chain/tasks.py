@@ -13,3 +13,11 @@ def chain_tick() -> dict[str, int]:
         "expired": expiry.windows_expire_due(),
         "debts": debts.debts_tick(),
     }
+
+
+@shared_task(name="chain.demo_tick", ignore_result=True)
+def demo_tick() -> dict[str, int]:
+    """Demo only (seed_chain schedules it): meter usage, book revenue."""
+    from . import demo
+
+    return demo.demo_tick()

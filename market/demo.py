@@ -2,14 +2,13 @@
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from divisions.models import Division
@@ -105,63 +104,34 @@ class DemoMarket:
 
 
 def _demo_markets() -> list[DemoMarket]:
-    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    week, month = today + timedelta(days=7), today + timedelta(days=30)
-    gpu = {
-        "kind": Asset.Kind.GPU,
-        "gpu_type": "H100",
-        "pool": "eu-west",
-        "delivery_start": week,
-        "delivery_end": week + timedelta(days=7),
-    }
-    tokens = {
-        "kind": Asset.Kind.TOKENS,
-        "model_name": "tokenhub-large",
-        "delivery_start": month,
-        "delivery_end": month + timedelta(days=30),
-    }
+    """The demo's two resources. They trade in delivery windows: the token chain's demo
+    (`manage.py seed_chain`, run by `up`) makes a series of each, minted per window."""
+    gpu = {"kind": Asset.Kind.GPU, "gpu_type": "H100", "pool": "eu-west"}
+    tokens = {"kind": Asset.Kind.TOKENS, "model_name": "tokenhub-large"}
     return [
         DemoMarket(
             "h100-eu-west",
-            "H100 GPU-hours · eu-west · next week",
+            "H100 · eu-west",
             gpu,
             "cloud",
-            20_000,
-            ("assistant", "agents", "maas", "innovation"),
+            2_000,
+            ("model-lab", "maas", "innovation"),
             Decimal("2.40"),
         ),
         DemoMarket(
             "tokens-large",
-            "tokenhub-large · 1M tokens · next month",
+            "tokenhub-large",
             tokens,
             "model-lab",
-            50_000,
+            5_000,
             ("assistant", "agents", "ecommerce", "maas"),
             Decimal("0.80"),
         ),
     ]
 
 
-@transaction.atomic
 def seed_markets() -> None:
-    """Two markets with two-minute rounds, capacity minted to their natural sellers."""
-    management = get_user_model().objects.get(username="management")
-    for spec in _demo_markets():
-        asset, _ = Asset.objects.get_or_create(
-            code=spec.slug, defaults={"name": spec.name, **spec.asset}
-        )
-        market, _ = Market.objects.get_or_create(
-            asset=asset,
-            defaults={"name": spec.name, "slug": spec.slug, "round_minutes": 2, "gap_minutes": 0},
-        )
-        ledger.units_mint(
-            division=Division.objects.get(slug=spec.seller),
-            asset=asset,
-            quantity=spec.capacity,
-            by=management,
-            memo="Opening capacity",
-            key=f"demo:mint:{spec.slug}",
-        )
+    """Markets come from the chain's series (one per delivery window); here only the trader."""
     _ensure_demo_trader()
 
 
@@ -179,9 +149,9 @@ def demo_trade(*, now: datetime | None = None) -> int:
     Demo only (seed_demo schedules it), so a newcomer sees rounds clear with real prices.
     """
     placed = 0
-    specs = {spec.slug: spec for spec in _demo_markets()}
-    for round_ in Round.objects.filter(state=Round.State.OPEN).select_related("market"):
-        spec = specs.get(round_.market.slug)
+    specs = {spec.asset["kind"]: spec for spec in _demo_markets()}
+    for round_ in Round.objects.filter(state=Round.State.OPEN).select_related("market__asset"):
+        spec = specs.get(round_.market.asset.kind)
         if spec is None or round_.orders.exists():
             continue
         placed += _place_demo_orders(round_, spec)

@@ -37,8 +37,15 @@ MANAGED_MODELS = {
     ("chain", "revenuetarget"),
     ("chain", "revenuerecord"),
     ("chain", "platformaccount"),
+    ("oversight", "positionlimit"),
+    ("oversight", "guarantee"),
 }
-MANAGEMENT_EXTRA = {("ledger", "grant_credits"), ("ledger", "mint_units")}
+MANAGEMENT_EXTRA = {
+    ("ledger", "grant_credits"),
+    ("ledger", "mint_units"),
+    ("oversight", "delete_positionlimit"),
+    ("oversight", "delete_guarantee"),
+}
 
 User = AbstractBaseUser | AnonymousUser
 

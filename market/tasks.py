@@ -10,16 +10,17 @@ from .services import rounds
 
 @shared_task(name="market.rounds_tick", ignore_result=True)
 def rounds_tick() -> dict[str, int]:
-    """Beat calls this every few seconds: schedule, open and close rounds, then finish each one."""
+    """Beat calls this every few seconds: close rounds whose time is up, schedule and open their
+    successors in the same tick (so a market with no gap never shows "no round" for a whole
+    tick), then finish each closed round."""
+    due = rounds.rounds_due()
+    closed = [round_id for round_id in due["close"] if rounds.round_close(round_id=round_id)]
     trading = Q(trading_ends_at__isnull=True) | Q(trading_ends_at__gt=timezone.now())
     for market_id in Market.objects.filter(trading, halted=False).values_list("id", flat=True):
         rounds.round_schedule_next(market_id=market_id)
-    due = rounds.rounds_due()
+    due = {**rounds.rounds_due(), "close": closed}
     for round_id in due["open"]:
         rounds.round_open(round_id=round_id)
-    for round_id in due["close"]:
-        if rounds.round_close(round_id=round_id):
-            round_finish.delay(round_id)
     for round_id in due["finish"]:
         round_finish.delay(round_id)
     return {name: len(ids) for name, ids in due.items()}

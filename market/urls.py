@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import markets, orders, pages, rounds, statement
+from .views import live, markets, orders, pages, rounds, statement
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -18,4 +18,5 @@ urlpatterns = [
     path("orders/<int:order_id>/change/", orders.order_change, name="order_change"),
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("ledger/", statement.ledger, name="ledger"),
+    path("live/", live.live, name="live"),
 ]

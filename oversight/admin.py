@@ -1,13 +1,18 @@
 """Oversight in admin: the kept books (read-only, each linking to its what-if replay)."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from market.admin.base import ReadOnlyAdmin
 
-from .models import ClearingInputs
+from .models import ClearingInputs, Guarantee, GuaranteeDelivery, PositionLimit
+from .services import guarantees, limits
 
 
 @admin.register(ClearingInputs)
@@ -22,3 +27,52 @@ class ClearingInputsAdmin(ReadOnlyAdmin):
     def replay_link(self, obj: ClearingInputs) -> str:
         url = reverse("oversight:replay", args=[obj.round_id])
         return format_html('<a href="{}">{}</a>', url, _("Replay this round"))
+
+
+@admin.register(PositionLimit)
+class PositionLimitAdmin(admin.ModelAdmin):
+    """Saved and deleted through the oversight services, which check the user is management."""
+
+    list_display = ["market", "division", "max_buy_per_round", "max_hold", "set_by", "updated_at"]
+    list_filter = ["market", "division"]
+    list_select_related = ["market", "division", "set_by"]
+    readonly_fields = ["set_by", "updated_at"]
+    fields = ["market", "division", "max_buy_per_round", "max_hold", "reason", *readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: PositionLimit, form: Any, change: bool) -> None:
+        limits.position_limit_save(user=request.user, limit=obj)
+
+    def delete_model(self, request: HttpRequest, obj: PositionLimit) -> None:
+        limits.position_limit_remove(user=request.user, limit=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PositionLimit]) -> None:
+        for limit in queryset:
+            limits.position_limit_remove(user=request.user, limit=limit)
+
+
+@admin.register(Guarantee)
+class GuaranteeAdmin(admin.ModelAdmin):
+    """Saved and deleted through the oversight services, which check the user is management."""
+
+    list_display = ["market", "division", "units", "price", "set_by", "updated_at"]
+    list_filter = ["market", "division"]
+    list_select_related = ["market", "division", "set_by"]
+    readonly_fields = ["set_by", "updated_at"]
+    fields = ["market", "division", "units", "price", "reason", *readonly_fields]
+
+    def save_model(self, request: HttpRequest, obj: Guarantee, form: Any, change: bool) -> None:
+        guarantees.guarantee_save(user=request.user, guarantee=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Guarantee) -> None:
+        guarantees.guarantee_remove(user=request.user, guarantee=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Guarantee]) -> None:
+        for guarantee in queryset:
+            guarantees.guarantee_remove(user=request.user, guarantee=guarantee)
+
+
+@admin.register(GuaranteeDelivery)
+class GuaranteeDeliveryAdmin(ReadOnlyAdmin):
+    list_display = ["round", "division", "units", "price"]
+    list_filter = ["round__market", "division"]
+    list_select_related = ["round__market", "division"]

@@ -5,8 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from divisions.models import Division
 from market.models import ClearingRule
@@ -38,14 +37,18 @@ class PriceField(forms.CharField):
 
 
 class ReplayForm(forms.Form):
-    rule = forms.ChoiceField(label=_l("Clearing rule"), choices=ClearingRule.choices)
-    floor = PriceField(label=_l("Floor"), help_text=_l("Empty: no floor."))
-    cap = PriceField(label=_l("Cap"), help_text=_l("Empty: no cap."))
+    rule = forms.ChoiceField(label=_("Clearing rule"), choices=ClearingRule.choices)
+    floor = PriceField(label=_("Floor"), help_text=_("Empty: no floor."))
+    cap = PriceField(label=_("Cap"), help_text=_("Empty: no cap."))
     without = forms.ModelMultipleChoiceField(
-        label=_l("Remove these divisions' orders"),
+        label=_("Remove these divisions' orders"),
         queryset=Division.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+    )
+
+    keep_guarantees = forms.BooleanField(
+        label=_("Serve the guaranteed minimums first, as the round did"), required=False
     )
 
     def __init__(self, *args: Any, divisions: Any, **kwargs: Any) -> None:
@@ -69,4 +72,5 @@ class ReplayForm(forms.Form):
             "rule": params.rule,
             "floor": "" if params.floor is None else str(params.floor),
             "cap": "" if params.cap is None else str(params.cap),
+            "keep_guarantees": True,
         }

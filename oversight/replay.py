@@ -62,9 +62,28 @@ class Outcome:
     high: Decimal | None = None
 
 
-def replay(book: Sequence[BookOrder], params: Params, *, without: Collection[int] = ()) -> Outcome:
-    """Clear ``book`` with ``params``, leaving out the orders of the divisions in ``without``."""
+def replay(
+    book: Sequence[BookOrder],
+    params: Params,
+    *,
+    without: Collection[int] = (),
+    guarantees: Sequence[Any] = (),
+) -> Outcome:
+    """Clear ``book`` with ``params``, leaving out the orders of the divisions in ``without``;
+    with ``guarantees`` (``oversight.guarantees.Guarantee``) served first as that rule says."""
     kept = [order for order in book if order.division not in without]
+    if guarantees:
+        from .guarantees import clear_guaranteed  # it builds on this module's BookOrder
+
+        served = clear_guaranteed(
+            kept,
+            guarantees,
+            rule=params.rule,
+            floor=params.floor,
+            cap=params.cap,
+            tick=params.tick,
+        )
+        return _outcome(kept, served.fills, served)
     result = clearing.clear(
         [clearing.Order(o.id, o.side, o.quantity, o.limit, o.seq) for o in kept],
         rule=params.rule,
@@ -97,8 +116,8 @@ def _outcome(book: Iterable[BookOrder], fills: Mapping[int, int], result: Any) -
         bought=dict(bought),
         sold=dict(sold),
         welfare=welfare,
-        low=result.low,
-        high=result.high,
+        low=getattr(result, "low", None),
+        high=getattr(result, "high", None),
     )
 
 

@@ -48,10 +48,11 @@ def round_replay(request: HttpRequest, round_id: int) -> HttpResponse:
 def _replay(
     request: HttpRequest, round_id: int, form: ReplayForm, original: Params, tick: Decimal
 ) -> Replay:
-    params, without = original, []
+    params, without, keep = original, [], True
     if form.is_bound:
         params = form.params(tick)
         without = [division.pk for division in form.cleaned_data["without"]]
+        keep = form.cleaned_data["keep_guarantees"]
     return replay_selectors.round_replay(
-        user=request.user, round_id=round_id, params=params, without=without
+        user=request.user, round_id=round_id, params=params, without=without, keep_guarantees=keep
     )

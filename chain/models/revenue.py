@@ -55,7 +55,7 @@ class SharingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division}: {self.pass_up:%} upstream"
+        return f"{self.division}: {Decimal(self.pass_up) * 100:.2f}% upstream"
 
 
 class RevenueTarget(models.Model):

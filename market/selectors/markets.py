@@ -5,7 +5,7 @@ only once it has cleared, and they are aggregates.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from divisions.models import Division
 
 from ..models import Market, Order, Round
+from .orders import order_result
 from .outcomes import demand_above, parse_curve, supply_below
 
 HISTORY_ROUNDS = 30
@@ -49,6 +50,8 @@ class MarketPage:
     history: Sequence[Mapping[str, Any]]
     last_result: Round | None
     my_orders: list[Order]
+    closing: Round | None = None  # closed, its result not in yet
+    my_last: list[Any] = field(default_factory=list)  # OrderResults in last_result
 
     @property
     def cycle(self) -> timedelta:
@@ -56,7 +59,7 @@ class MarketPage:
 
 
 def market_page(*, slug: str, division: Division | None) -> MarketPage:
-    """One market's page in five queries, however many rounds and orders it has had."""
+    """One market's page in six queries, however many rounds and orders it has had."""
     market = get_object_or_404(Market.objects.select_related("asset"), slug=slug)
     current = market.rounds.filter(state__in=UPCOMING).order_by("number").first()
     history = list(
@@ -64,15 +67,25 @@ def market_page(*, slug: str, division: Division | None) -> MarketPage:
         .order_by("-number")
         .values("pk", "number", "price", "volume", "cleared_at")[:HISTORY_ROUNDS]
     )
-    last_result = market.rounds.filter(state__in=RESULTS).order_by("-number").first()
+    latest = list(
+        market.rounds.filter(state__in=(Round.State.CLOSED, *RESULTS)).order_by("-number")[:2]
+    )
+    closing = latest[0] if latest and latest[0].state == Round.State.CLOSED else None
+    last_result = next((r for r in latest if r.has_result), None)
     my_orders: list[Order] = []
-    if current is not None and division is not None:
-        my_orders = list(
-            current.orders.filter(division=division)
-            .exclude(state=Order.State.CANCELLED)
-            .order_by("-pk")
-        )
-    return MarketPage(market, current, history[::-1], last_result, my_orders)
+    my_last: list[Any] = []
+    if division is not None:
+        if current is not None:
+            my_orders = list(
+                current.orders.filter(division=division)
+                .exclude(state=Order.State.CANCELLED)
+                .order_by("-pk")
+            )
+        if last_result is not None:
+            mine = last_result.orders.filter(division=division).select_related("fill")
+            mine = mine.exclude(state=Order.State.CANCELLED).order_by("pk")
+            my_last = [order_result(last_result, order) for order in mine]
+    return MarketPage(market, current, history[::-1], last_result, my_orders, closing, my_last)
 
 
 def history_chart(history: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:

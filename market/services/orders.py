@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from divisions.models import Division
 from ledger import services as ledger
+from oversight import limits
 
 from .. import roles
 from ..errors import InvalidState, MarketError, NotAllowed
@@ -94,6 +95,8 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
         placed_by=user,
         seq=_seq(),
     )
+    if side == Side.BUY:
+        limits.bid_check(round_=round_, division=division, quantity=order.quantity)
     order.created_at = order.updated_at = timezone.now()
     opposite = Side.SELL if side == Side.BUY else Side.BUY
     if not placement_sql.order_insert_unless_opposite(order, opposite):
@@ -128,9 +131,13 @@ def order_change(*, user: Any, order_id: int, quantity: Any = None, limit: Any =
     order, round_, market = _own_open_order(user, order_id)
     if quantity is None and limit is None:
         raise MarketError("Give a new quantity or a new price to change the order.")
-    before = order.escrow
+    before, before_quantity = order.escrow, order.quantity
     if quantity is not None:
         order.quantity = parse_quantity(quantity)
+        if order.is_bid and order.quantity > before_quantity:
+            limits.bid_check(
+                round_=round_, division=order.division, quantity=order.quantity, order_id=order.pk
+            )
     if limit is not None:
         order.limit = parse_limit(limit, round_)
     after = order.escrow

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from ledger import services as ledger
 from ledger.models import Account, LedgerTransaction
-from oversight.services import books
+from oversight.services import guarantees
 
 from .. import clearing
 from ..locks import round_for_update
@@ -109,11 +109,9 @@ def round_clear(*, round_id: int) -> bool:
     if round_.state != State.CLOSED:
         return False
     book, divisions = _book(round_)
-    books.book_store(round_=round_, book=book, divisions=divisions)
-    result = clearing.clear(
-        book, rule=round_.rule, floor=round_.floor, cap=round_.cap, tick=round_.tick
-    )
-    _record_fills(round_, book, divisions, result)
+    # guaranteed minimums are served before the auction; the book is kept for replays
+    result, amounts = guarantees.round_clearing(round_=round_, book=book, divisions=divisions)
+    _record_fills(round_, book, divisions, result, amounts)
     fills = Fill.objects.filter(order_id=OuterRef("pk"))
     Order.objects.filter(round=round_, state=Order.State.OPEN).update(
         state=Case(
@@ -146,7 +144,10 @@ def _record_fills(
     book: list[clearing.Order],
     divisions: dict[Hashable, int],
     result: clearing.Clearing,
+    amounts: dict[Hashable, Decimal],
 ) -> None:
+    """Fills at the round's price; ``amounts`` has the credits of those that also hold
+    guaranteed units at a guarantee price (oversight/guarantees.py)."""
     price = result.price
     if price is None:
         return
@@ -163,7 +164,15 @@ def _record_fills(
                 },
             )
     rows = [
-        (order_id, round_.pk, divisions[order_id], sides[order_id], units, price, price * units)
+        (
+            order_id,
+            round_.pk,
+            divisions[order_id],
+            sides[order_id],
+            units,
+            price,
+            amounts.get(order_id, price * units),
+        )
         for order_id, units in result.fills.items()
     ]
     if connection.vendor == "postgresql":  # COPY: ten times faster than INSERT for big rounds

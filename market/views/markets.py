@@ -6,6 +6,7 @@ from django.shortcuts import render
 from .. import roles
 from ..forms import OrderForm
 from ..selectors import markets as selectors
+from ..selectors.live import live_context
 from ..selectors.orders import hold_preview
 from .access import page
 
@@ -32,6 +33,7 @@ def market(request: HttpRequest, slug: str) -> HttpResponse:
         "history_chart": selectors.history_chart(view.history),
         "curves_chart": selectors.curves_chart(last) if last else None,
         "curve_rows": selectors.curve_rows(last) if last else [],
+        "live": live_context(scope="market", key=slug),
     }
     if can_trade and division and current is not None and current.is_open:
         context["form"] = OrderForm()

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 
 from .. import roles
 from ..selectors import dashboard as selectors
+from ..selectors.live import live_context
 from .access import page
 
 
@@ -24,5 +25,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "staff": roles.sees_everything(request.user),
         "board": selectors.dashboard_for(division=division) if division else None,
         "open_rounds": None if division else selectors.open_rounds(division=None),
+        "live": live_context(scope="dashboard"),
     }
     return render(request, "market/dashboard.html", context)

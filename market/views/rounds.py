@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from .. import roles
 from ..selectors import markets as market_selectors
+from ..selectors.live import FINAL, live_context
 from ..selectors.orders import round_result
 from .access import page
 
@@ -21,5 +22,6 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "division": division,
         "curves_chart": market_selectors.curves_chart(round_) if round_.has_result else None,
         "curve_rows": market_selectors.curve_rows(round_) if round_.has_result else [],
+        "live": live_context(scope="round", key=str(round_id), poll=round_.state not in FINAL),
     }
     return render(request, "market/round.html", context)

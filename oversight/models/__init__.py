@@ -1,7 +1,9 @@
-"""Oversight's records: the clearing inputs kept at close (and the rules management sets)."""
+"""Oversight's records: the clearing inputs kept at close, and the rules management sets."""
 
 from .books import ClearingInputs
+from .guarantees import Guarantee, GuaranteeDelivery
+from .limits import PositionLimit
 
-AUDITED: list[type] = []
+AUDITED: list[type] = [PositionLimit, Guarantee]
 
-__all__ = ["AUDITED", "ClearingInputs"]
+__all__ = ["AUDITED", "ClearingInputs", "Guarantee", "GuaranteeDelivery", "PositionLimit"]

@@ -16,6 +16,7 @@ from market.models import Round
 from ..access import require_oversight
 from ..models import ClearingInputs
 from ..replay import BookOrder, Outcome, Params, book_from_columns, replay
+from ..services.guarantees import from_json
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,26 @@ def inputs_params(inputs: ClearingInputs) -> Params:
 
 
 def round_replay(
-    *, user: Any, round_id: int, params: Params | None = None, without: Collection[int] = ()
+    *,
+    user: Any,
+    round_id: int,
+    params: Params | None = None,
+    without: Collection[int] = (),
+    keep_guarantees: bool = True,
 ) -> Replay:
-    """Clear a round's stored book again with other parameters or without some divisions."""
+    """Clear a round's stored book again with other parameters, without some divisions or
+    without the guaranteed minimums it served."""
     require_oversight(user)
     round_, inputs = stored_inputs(round_id)
     book = book_from_columns(inputs.book)
+    served = from_json(inputs.guarantees)
     original_params = inputs_params(inputs)
     params = params or original_params
     try:
-        original = replay(book, original_params)
-        alternative = replay(book, params, without=without)
+        original = replay(book, original_params, guarantees=served)
+        alternative = replay(
+            book, params, without=without, guarantees=served if keep_guarantees else ()
+        )
     except clearing.ClearingError as error:
         message = _("These parameters cannot clear: %(error)s") % {"error": error}
         raise MarketError(message) from None

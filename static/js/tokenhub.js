@@ -20,9 +20,65 @@
         el.dataset.skew = String(serverNow - Date.now());
       }
       var ms = Date.parse(el.dataset.closes) - (Date.now() + Number(el.dataset.skew));
-      var text = ms > 0 ? left(ms) + " left" : "closed: reload for the result";
+      var text = ms > 0 ? left(ms) + " left" : (el.dataset.closedText || "closed");
       if (el.textContent !== text) el.textContent = text;
       el.classList.toggle("soon", ms > 0 && ms < 30000);
+    });
+  }
+
+  /* Tables on a phone: each row becomes a card of "label: value" lines (CSS, max-width 600px).
+     The labels come from the header cells (with their colspan/rowspan groups, e.g. the ledger's
+     "Held in escrow · Balance"); tables of three columns or fewer stay tables. Without this
+     file a table keeps its columns and scrolls inside its card. */
+  function headerText(th) {
+    var hidden = th.querySelector(".sr-only");
+    var text = th.textContent.replace(/\s+/g, " ").trim();
+    return hidden && text === hidden.textContent.trim() ? "" : text;
+  }
+
+  function headerLabels(table) {
+    var grid = [], rows = table.tHead ? table.tHead.rows : [];
+    for (var r = 0; r < rows.length; r++) {
+      grid[r] = grid[r] || [];
+      var c = 0;
+      for (var k = 0; k < rows[r].cells.length; k++) {
+        var cell = rows[r].cells[k];
+        while (grid[r][c]) c++;
+        for (var i = 0; i < cell.rowSpan; i++) {
+          grid[r + i] = grid[r + i] || [];
+          for (var j = 0; j < cell.colSpan; j++) grid[r + i][c + j] = cell;
+        }
+        c += cell.colSpan;
+      }
+    }
+    var labels = [], width = grid.reduce(function (w, row) { return Math.max(w, row.length); }, 0);
+    for (var col = 0; col < width; col++) {
+      var parts = [];
+      grid.forEach(function (row) {
+        var text = row[col] ? headerText(row[col]) : "";
+        if (text && parts.indexOf(text) < 0) parts.push(text);
+      });
+      labels.push(parts.join(" · "));
+    }
+    return labels;
+  }
+
+  function stackTables(root) {
+    root.querySelectorAll("main table").forEach(function (table) {
+      if (table.dataset.stacked) return;
+      table.dataset.stacked = "1";
+      var labels = headerLabels(table);
+      if (labels.length <= 3 && !table.querySelector(".hide-sm")) return;
+      Array.prototype.forEach.call(table.tBodies, function (body) {
+        Array.prototype.forEach.call(body.rows, function (row) {
+          var c = 0;
+          Array.prototype.forEach.call(row.cells, function (cell) {
+            if (!cell.hasAttribute("data-label")) cell.setAttribute("data-label", labels[c] || "");
+            c += cell.colSpan;
+          });
+        });
+      });
+      table.classList.add("stack");
     });
   }
 
@@ -98,10 +154,14 @@
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
+    stackTables(document);
     charts(document);
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  /* After a swap (a self-refreshing page redrawn, a preview): countdowns and new charts.
+     An outerHTML swap replaces its target, so look for undrawn canvases in the whole page. */
+  document.addEventListener("htmx:afterSettle", function () {
     tick();
-    charts(event.target);
+    stackTables(document);
+    charts(document);
   });
 })();

@@ -278,10 +278,11 @@ def test_placing_an_order_takes_a_fixed_handful_of_statements(
     agent, book, django_assert_num_queries
 ):
     """Orders per second depend on it (bench/load.py): token, membership, round with its
-    market, the order with its self-trade check, the two accounts, their sums, the hold (a
-    transaction and its entries), the idempotency record; and the savepoints."""
+    market, the division's position limit in it (a bid), the order with its self-trade check,
+    the two accounts, their sums, the hold (a transaction and its entries), the idempotency
+    record; and the savepoints."""
     place(agent, book.current, key="warm-up")  # the token's last use is noted once a minute
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert place(agent, book.current, key="counted").status_code == 201
 
 

@@ -12,7 +12,7 @@ from tests.factories import ask, bid
 from tests.web.conftest import next_round
 
 # Ceilings; about five of each are the session, the user, the membership and the layout.
-BOUNDS = {"dashboard": 13, "market": 13, "ledger": 11, "csv": 8, "round": 8, "orders": 8}
+BOUNDS = {"dashboard": 13, "market": 14, "ledger": 11, "csv": 8, "round": 8, "orders": 8}
 
 
 def trade(buyer, seller, market, size):

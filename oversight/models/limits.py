@@ -1,0 +1,76 @@
+"""Position limits management sets per market and division (SPEC §3 "optional position limits").
+
+A row without a division applies to every division of the market; a division's own row takes
+its place for that division. Limits bound bids only (what a division may buy and hold); the
+clearing rule itself is untouched: an order beyond a limit is refused when placed or changed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PositionLimit(models.Model):
+    market = models.ForeignKey(
+        "market.Market",
+        on_delete=models.PROTECT,
+        related_name="position_limits",
+        verbose_name=_("market"),
+    )
+    division = models.ForeignKey(
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="position_limits",
+        verbose_name=_("division"),
+        help_text=_("Empty: the limit of every division without a limit of its own."),
+    )
+    max_buy_per_round = models.PositiveBigIntegerField(
+        _("most units bought in one round"),
+        null=True,
+        blank=True,
+        help_text=_("The division's open bids in one round may not add up to more units."),
+    )
+    max_hold = models.PositiveBigIntegerField(
+        _("most units held"),
+        null=True,
+        blank=True,
+        help_text=_("Units held of this market's resource plus units bid for, at most."),
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("set by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("position limit")
+        verbose_name_plural = _("position limits")
+        ordering = ["market", "division"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["market", "division"],
+                condition=models.Q(division__isnull=False),
+                name="position_limit_one_per_division",
+            ),
+            models.UniqueConstraint(
+                fields=["market"],
+                condition=models.Q(division__isnull=True),
+                name="position_limit_one_market_wide",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_buy_per_round__isnull=False)
+                | models.Q(max_hold__isnull=False),
+                name="position_limit_limits_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.division or _("every division")
+        return str(_("Position limit: %(who)s in %(market)s") % {"who": who, "market": self.market})

@@ -39,12 +39,14 @@ MANAGED_MODELS = {
     ("chain", "platformaccount"),
     ("oversight", "positionlimit"),
     ("oversight", "guarantee"),
+    ("oversight", "healthalert"),
 }
 MANAGEMENT_EXTRA = {
     ("ledger", "grant_credits"),
     ("ledger", "mint_units"),
     ("oversight", "delete_positionlimit"),
     ("oversight", "delete_guarantee"),
+    ("oversight", "delete_healthalert"),
 }
 
 User = AbstractBaseUser | AnonymousUser
@@ -108,6 +110,16 @@ def membership_of(user: Any) -> Membership | None:
 def division_of(user: Any) -> Division | None:
     membership = membership_of(user)
     return membership.division if membership else None
+
+
+def event_audience(user: Any) -> tuple[int | None, bool, bool, bool]:
+    """The events app's hook (settings.EVENTS_AUDIENCE): the user's division, whether they
+    see every division, whether they may change its webhooks (its lead), and whether they
+    are management (who may end any webhook)."""
+    membership = membership_of(user)
+    division_id = membership.division_id if membership else None
+    lead = bool(membership and membership.role == Membership.Role.LEAD)
+    return division_id, sees_everything(user), lead, is_management(user)
 
 
 def can_see_division(user: Any, division_id: int) -> bool:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from market.admin.base import ReadOnlyAdmin
 
-from .models import ClearingInputs, Guarantee, GuaranteeDelivery, PositionLimit
+from .models import ClearingInputs, Guarantee, GuaranteeDelivery, HealthAlert, PositionLimit
 from .services import guarantees, limits
+from .services.limits import rule_remove, rule_save
 
 
 @admin.register(ClearingInputs)
@@ -76,3 +77,23 @@ class GuaranteeDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["round", "division", "units", "price"]
     list_filter = ["round__market", "division"]
     list_select_related = ["round__market", "division"]
+
+
+@admin.register(HealthAlert)
+class HealthAlertAdmin(admin.ModelAdmin):
+    """The alerts shown on the market-health view (linked from this list's header)."""
+
+    list_display = ["kind", "threshold", "market", "set_by"]
+    list_filter = ["kind", "market"]
+    readonly_fields = ["set_by"]
+    fields = ["kind", "threshold", "market", "set_by"]
+
+    def save_model(self, request: HttpRequest, obj: HealthAlert, form: Any, change: bool) -> None:
+        rule_save(user=request.user, rule=obj)
+
+    def delete_model(self, request: HttpRequest, obj: HealthAlert) -> None:
+        rule_remove(user=request.user, rule=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[HealthAlert]) -> None:
+        for alert in queryset:
+            rule_remove(user=request.user, rule=alert)

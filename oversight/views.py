@@ -12,6 +12,7 @@ from market.views.access import Refused, page
 from .access import require_oversight
 from .forms import ReplayForm
 from .replay import Params
+from .selectors import health as health_selectors
 from .selectors import replay as replay_selectors
 from .selectors.replay import Replay
 
@@ -56,3 +57,19 @@ def _replay(
     return replay_selectors.round_replay(
         user=request.user, round_id=round_id, params=params, without=without, keep_guarantees=keep
     )
+
+
+@page
+def market_health(request: HttpRequest) -> HttpResponse:
+    """Management's and auditors' view of every market over time, with the alerts set."""
+    months = request.GET.get("months", "12")
+    count = int(months) if months.isascii() and months.isdigit() else 12
+    try:
+        health = health_selectors.market_health(user=request.user, months=min(max(count, 1), 60))
+    except MarketError as error:
+        raise _refusing(error) from None
+    charts = [
+        (view, {"labels": view.chart["days"], **view.chart}, f"health-{view.market.pk}")
+        for view in health.markets
+    ]
+    return render(request, "oversight/health.html", {"health": health, "charts": charts})

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from arbitration.api import urls as arbitration_api
 from chain.api import urls as chain_api
+from events.api import urls as events_api
 from market.api import urls as market_api
 
 app_name = "api"
@@ -29,5 +30,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include(market_api.urlpatterns)),
     path("", include(arbitration_api.urlpatterns)),
     path("", include(chain_api.urlpatterns)),
+    path("", include(events_api.urlpatterns)),
     re_path(r"^[\s\S]*$", csrf_exempt(not_found), name="not-found"),
 ]

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "arbitration",
     "chain",
     "oversight",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,7 @@ SPECTACULAR_SETTINGS = {
         "AccountKindEnum": "ledger.models.Account.Kind",
         "DisputeStateEnum": "arbitration.models.disputes.State",
         "PartyRoleEnum": "arbitration.models.disputes.Party.Role",
+        "EventKindEnum": "events.models.Event.Kind",
     },
 }
 
@@ -258,3 +260,10 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+
+# The event feed and webhooks (events/): who belongs to which division is the market's answer.
+EVENTS_AUDIENCE = "market.roles.event_audience"
+WEBHOOKS_ALLOW_LOCAL_HTTP = env_bool("WEBHOOKS_ALLOW_LOCAL_HTTP", DEBUG)  # http://127.0.0.1 only
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "10"))
+WEBHOOK_TIMEOUT_SECONDS = int(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))

@@ -16,6 +16,7 @@ from .. import access
 from ..models import Dispute, Evidence, Message, Party, Response
 from ..models.disputes import CLOSED_STATES, OPEN_STATES, State
 from . import notify
+from .feed import dispute_changed
 from .transitions import dispute_for_update, move
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
@@ -110,6 +111,7 @@ def evidence_add(
         )
         evidence.file.save(evidence.filename, upload, save=False)
     evidence.save()
+    dispute_changed(dispute, action="evidence")
     return evidence
 
 
@@ -124,6 +126,7 @@ def message_post(*, dispute_id: int, user: Any, body: str) -> Message:
         dispute=dispute, author=user, division_id=division_id, body=body.strip()
     )
     sender = message.sender
+    dispute_changed(dispute, action="message")
     others = [u for u in [*notify.party_leads(dispute), *notify.arbiters(dispute)] if u != user]
     notify.notify(dispute, others, f"new message from {sender}", body.strip()[:1000])
     return message
@@ -149,6 +152,7 @@ def response_submit(*, dispute_id: int, user: Any, body: str) -> Response:
     response = Response.objects.create(
         dispute=dispute, division_id=membership.division_id, author=user, body=body.strip()
     )
+    dispute_changed(dispute, action="response")
     if dispute.state == State.AWAITING_RESPONSE and not responses_missing(dispute):
         move(dispute, "resume_review", by=user, why="Every counterparty has responded.")
     notify.notify(

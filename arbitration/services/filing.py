@@ -17,6 +17,7 @@ from market.models import Fill, Membership, Round
 from ..models import Dispute, DisputeEvent, Party
 from ..models.disputes import HEARING_STATES, Subject
 from . import notify
+from .feed import dispute_changed
 from .snapshot import snapshot_attach
 
 
@@ -121,6 +122,7 @@ def dispute_file(
         dispute=dispute, action="file", target=dispute.state, by=user, why=f"Filed by {filer}."
     )
     snapshot_attach(dispute)
+    dispute_changed(dispute, action="file")
     _announce(dispute)
     return dispute
 

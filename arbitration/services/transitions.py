@@ -10,6 +10,7 @@ from market.errors import InvalidState
 
 from ..models import Dispute, DisputeEvent
 from ..models.disputes import State
+from .feed import dispute_changed
 
 VERBS = {
     "take": "taken",
@@ -66,6 +67,7 @@ def move(dispute: Dispute, action: str, *, by: Any, why: str = "") -> DisputeEve
     if dispute.state in (State.FINAL, State.WITHDRAWN):
         dispute.closed_at = timezone.now()
     dispute.save()
+    dispute_changed(dispute, action=action, source=source)
     return DisputeEvent.objects.create(
         dispute=dispute,
         action=action,

@@ -4,7 +4,6 @@ Sealed bids: nothing here reads another division's orders. A round's curves are 
 only once it has cleared, and they are aggregates.
 """
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -16,10 +15,10 @@ from django.shortcuts import get_object_or_404
 from divisions.models import Division
 
 from ..models import Market, Order, Round
+from .history import DEFAULT_SPAN, History, price_history
 from .orders import order_result
 from .outcomes import demand_above, parse_curve, supply_below
 
-HISTORY_ROUNDS = 30
 UPCOMING = (Round.State.SCHEDULED, Round.State.OPEN)
 RESULTS = (Round.State.CLEARED, Round.State.SETTLED)
 
@@ -47,7 +46,7 @@ def markets_overview() -> QuerySet[Market]:
 class MarketPage:
     market: Market
     current: Round | None
-    history: Sequence[Mapping[str, Any]]
+    history: History
     last_result: Round | None
     my_orders: list[Order]
     closing: Round | None = None  # closed, its result not in yet
@@ -58,15 +57,11 @@ class MarketPage:
         return timedelta(minutes=self.market.round_minutes + self.market.gap_minutes)
 
 
-def market_page(*, slug: str, division: Division | None) -> MarketPage:
+def market_page(*, slug: str, division: Division | None, span: str = DEFAULT_SPAN) -> MarketPage:
     """One market's page in six queries, however many rounds and orders it has had."""
     market = get_object_or_404(Market.objects.select_related("asset"), slug=slug)
     current = market.rounds.filter(state__in=UPCOMING).order_by("number").first()
-    history = list(
-        market.rounds.filter(state__in=RESULTS)
-        .order_by("-number")
-        .values("pk", "number", "price", "volume", "cleared_at")[:HISTORY_ROUNDS]
-    )
+    history = price_history(market=market, span=span)
     latest = list(
         market.rounds.filter(state__in=(Round.State.CLOSED, *RESULTS)).order_by("-number")[:2]
     )
@@ -85,16 +80,7 @@ def market_page(*, slug: str, division: Division | None) -> MarketPage:
             mine = last_result.orders.filter(division=division).select_related("fill")
             mine = mine.exclude(state=Order.State.CANCELLED).order_by("pk")
             my_last = [order_result(last_result, order) for order in mine]
-    return MarketPage(market, current, history[::-1], last_result, my_orders, closing, my_last)
-
-
-def history_chart(history: Sequence[Mapping[str, Any]]) -> dict[str, list[Any]]:
-    """Price and volume per round for the chart; prices as text so no float touches money."""
-    return {
-        "labels": [f"Round {row['number']}" for row in history],
-        "price": [None if row["price"] is None else str(row["price"]) for row in history],
-        "volume": [row["volume"] for row in history],
-    }
+    return MarketPage(market, current, history, last_result, my_orders, closing, my_last)
 
 
 def _steps(curve: list[list[Any]]) -> list[dict[str, Any]]:

@@ -17,12 +17,12 @@ from django.utils import timezone
 
 from ledger import services as ledger
 from ledger.models import Account, LedgerTransaction
-from oversight.services import guarantees
+from oversight.services import guarantees, health
 
 from .. import clearing
 from ..locks import round_for_update
 from ..models import Fill, Market, Order, Round
-from . import orders
+from . import feed, orders
 
 log = logging.getLogger("tokenhub.rounds")
 State = Round.State
@@ -175,6 +175,7 @@ def _record_fills(
         )
         for order_id, units in result.fills.items()
     ]
+    feed.fills_announce(round_=round_, rows=rows)
     if connection.vendor == "postgresql":  # COPY: ten times faster than INSERT for big rounds
         with connection.cursor() as cursor, cursor.cursor.copy(FILL_COPY) as copy:
             for row in rows:
@@ -208,6 +209,8 @@ def round_settle(*, round_id: int) -> bool:
     round_.state = State.SETTLED
     round_.settled_at = timezone.now()
     round_.save(update_fields=["state", "settled_at"])
+    health.round_stats_record(round_=round_)  # the market-health view reads these
+    feed.round_settled_announce(round_=round_)
     log.info("round settled", extra={"round_id": round_id, "legs": len(legs)})
     return True
 

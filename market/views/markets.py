@@ -1,10 +1,14 @@
 """The markets list and one market's page: rules, schedule, charts and the order form."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .. import roles
 from ..forms import OrderForm
+from ..models import Order, Round
+from ..selectors import history
 from ..selectors import markets as selectors
 from ..selectors.live import live_context
 from ..selectors.orders import hold_preview
@@ -21,7 +25,8 @@ def markets(request: HttpRequest) -> HttpResponse:
 def market(request: HttpRequest, slug: str) -> HttpResponse:
     division = roles.division_of(request.user)
     membership = roles.membership_of(request.user)
-    view = selectors.market_page(slug=slug, division=division)
+    span = history.span_of(request.GET.get("span", ""))
+    view = selectors.market_page(slug=slug, division=division, span=span)
     current, last = view.current, view.last_result
     can_trade = bool(membership and membership.can_trade)
     context = {
@@ -30,8 +35,9 @@ def market(request: HttpRequest, slug: str) -> HttpResponse:
         "current": current,
         "division": division,
         "can_trade": can_trade,
-        "history_chart": selectors.history_chart(view.history),
-        "curves_chart": selectors.curves_chart(last) if last else None,
+        "spans": history.SPANS,
+        "history_chart": history.history_chart(view.history),
+        "curves_chart": _curves_with_mine(last, view.my_orders) if last else None,
         "curve_rows": selectors.curve_rows(last) if last else [],
         "live": live_context(scope="market", key=slug),
     }
@@ -41,3 +47,10 @@ def market(request: HttpRequest, slug: str) -> HttpResponse:
             division=division, round_=current, side="buy", quantity="", limit=""
         )
     return render(request, "market/market.html", context)
+
+
+def _curves_with_mine(last: Round, mine: list[Order]) -> dict[str, Any]:
+    """The last round's curves, with the division's own open orders drawn on them."""
+    chart = selectors.curves_chart(last)
+    chart["mine"] = history.my_orders_on_curves(last=last, orders=mine)
+    return chart

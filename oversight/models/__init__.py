@@ -2,8 +2,18 @@
 
 from .books import ClearingInputs
 from .guarantees import Guarantee, GuaranteeDelivery
+from .health import HealthAlert, RoundShare, RoundStats
 from .limits import PositionLimit
 
-AUDITED: list[type] = [PositionLimit, Guarantee]
+AUDITED: list[type] = [PositionLimit, Guarantee, HealthAlert]
 
-__all__ = ["AUDITED", "ClearingInputs", "Guarantee", "GuaranteeDelivery", "PositionLimit"]
+__all__ = [
+    "AUDITED",
+    "ClearingInputs",
+    "Guarantee",
+    "GuaranteeDelivery",
+    "HealthAlert",
+    "PositionLimit",
+    "RoundShare",
+    "RoundStats",
+]

@@ -28,3 +28,22 @@ def position_limit_save(*, user: Any, limit: PositionLimit) -> PositionLimit:
 def position_limit_remove(*, user: Any, limit: PositionLimit) -> None:
     require_management(user)
     limit.delete()
+
+
+@transaction.atomic
+def rule_save(*, user: Any, rule: Any) -> Any:
+    """Save another of management's oversight settings (a health alert), checked and audited."""
+    require_management(user)
+    try:
+        rule.full_clean()
+    except ValidationError as error:
+        raise MarketError(" ".join(error.messages)) from None
+    rule.set_by = user
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def rule_remove(*, user: Any, rule: Any) -> None:
+    require_management(user)
+    rule.delete()

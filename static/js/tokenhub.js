@@ -95,28 +95,49 @@
   }
 
   var builders = {
-    history: function (d) {
+    history: function (d, canvas) {
+      var t = canvas.dataset;
+      var lang = document.documentElement.lang || undefined;
+      var parts = d.span === "today" || d.bucket === "hour" || d.bucket === "round"
+        ? (d.span === "today" ? { hour: "2-digit", minute: "2-digit" } : { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })
+        : { year: "numeric", month: "short", day: "numeric" };
+      var format = new Intl.DateTimeFormat(lang, Object.assign({ timeZone: d.zone || undefined }, parts));
+      var full = new Intl.DateTimeFormat(lang, { timeZone: d.zone || undefined, dateStyle: "medium", timeStyle: "short" });
       return {
         data: {
-          labels: d.labels,
           datasets: [
-            { type: "line", label: "Clearing price", data: d.price.map(function (p) { return p === null ? null : Number(p); }),
-              borderColor: BLUE, backgroundColor: BLUE, yAxisID: "price", spanGaps: true, tension: 0, pointRadius: 4, order: 0 },
-            { type: "bar", label: "Volume (units)", data: d.volume, backgroundColor: GREY, yAxisID: "volume", maxBarThickness: 36, order: 1 }
+            { type: "line", label: t.priceLabel || "Clearing price", data: d.price.map(function (p) { return { x: p.x, y: p.y === null ? null : Number(p.y) }; }),
+              borderColor: BLUE, backgroundColor: BLUE, yAxisID: "price", spanGaps: true, tension: 0, pointRadius: d.price.length > 60 ? 1.5 : 3.5, order: 0 },
+            { type: "bar", label: t.volumeLabel || "Volume (units)", data: d.volume, backgroundColor: GREY, yAxisID: "volume", maxBarThickness: 24, minBarLength: 1, order: 1 }
           ]
         },
-        options: { scales: {
-          price: axis("Price (credits per unit)", { position: "left", grace: "15%" }),
-          volume: axis("Units traded", { position: "right", beginAtZero: true, grace: "15%", grid: { drawOnChartArea: false } }),
-          x: { ticks: { color: INK }, grid: { color: GRID } }
-        } }
+        options: {
+          scales: {
+            price: axis(t.priceAxis || "Price (credits per unit)", { position: "left", grace: "15%" }),
+            volume: axis(t.volumeAxis || "Units traded", { position: "right", beginAtZero: true, grace: "15%", grid: { drawOnChartArea: false } }),
+            x: axis(t.timeAxis || "Time", { type: "linear", offset: true, ticks: { color: INK, maxRotation: 0, autoSkip: true, maxTicksLimit: 7,
+              callback: function (value) { return format.format(new Date(value)); } } })
+          },
+          plugins: { tooltip: { callbacks: { title: function (items) { return items.length ? full.format(new Date(items[0].parsed.x)) : ""; } } } }
+        }
       };
     },
-    curves: function (d) {
+    curves: function (d, canvas) {
       var sets = [
         { label: "Demand (bids)", data: num(d.demand), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
         { label: "Supply (asks)", data: num(d.supply), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2, borderDash: [6, 3] }
       ];
+      /* The division's own open orders: one segment each, at its limit, where it would sit. */
+      [["buy", canvas.dataset.myBids || "Your open bids", "#15803d", "circle"],
+       ["sell", canvas.dataset.myAsks || "Your open asks", "#7e22ce", "triangle"]].forEach(function (s) {
+        var data = [];
+        (d.mine || []).forEach(function (o) {
+          if (o.side !== s[0]) return;
+          data.push({ x: o.from, y: Number(o.y) }, { x: o.to, y: Number(o.y) }, { x: o.to, y: null });
+        });
+        if (data.length) sets.push({ label: s[1], data: data, borderColor: s[2], backgroundColor: s[2],
+          borderWidth: 5, pointRadius: 4, pointStyle: s[3], spanGaps: false });
+      });
       if (d.clearing) {
         sets.push({ type: "scatter", label: "Clearing point", data: num([d.clearing]), borderColor: INK,
           backgroundColor: "#fbbf24", pointRadius: 7, pointHoverRadius: 8, pointStyle: "rectRot" });
@@ -139,7 +160,7 @@
       var source = document.getElementById(canvas.dataset.source);
       var build = builders[canvas.dataset.chart];
       if (!source || !build) return;
-      var config = build(JSON.parse(source.textContent));
+      var config = build(JSON.parse(source.textContent), canvas);
       config.type = config.type || "bar";
       config.options = Object.assign({ responsive: true, maintainAspectRatio: false, animation: false,
         interaction: { mode: "nearest", intersect: false },

@@ -36,6 +36,14 @@ MATRIX = [
     ("get", "/api/me/", None, READ_ALL),
     ("get", "/api/disputes/", None, READ_ALL),
     ("get", "/api/disputes/{dispute}/", None, READ_ALL),  # the other lead is the counterparty
+    ("get", "/api/events/", None, READ_ALL),
+    ("get", "/api/webhooks/", None, READ_ALL),
+    (
+        "post",
+        "/api/webhooks/",
+        {"url": "https://bots.example.com/x"},
+        (401, 403, 201, 201, 403, 403),
+    ),
     ("get", "/api/schema/", None, (200,) * 6),
     ("get", "/api/docs/", None, (200,) * 6),
     ("get", "/api/tokens/", None, (302, 200, 200, 200, 200, 200)),

@@ -1,9 +1,17 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from tests import factories
 from tests.factories import ask, bid
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Refusals are asserted in English; a page read in Chinese earlier must not leak into it."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -1,0 +1,60 @@
+"""What the market tells divisions through the event feed (events/), written in the same
+transaction as the change: an order filled (at clearing), a round settled."""
+
+from collections.abc import Hashable, Iterable
+from decimal import Decimal
+
+from events.models import Event
+from events.services import Draft, events_emit
+
+from ..models import Order, Round
+
+FillRow = tuple[Hashable, int, int, str, int, Decimal, Decimal]  # as rounds.py writes them
+
+
+def fills_announce(*, round_: Round, rows: Iterable[FillRow]) -> None:
+    """One `order.filled` event per fill, to the order's division."""
+    events_emit(
+        drafts=[
+            Draft(
+                kind=Event.Kind.ORDER_FILLED,
+                division_id=division_id,
+                subject=Order,
+                subject_id=int(str(order_id)),
+                data={
+                    "order": order_id,
+                    "round": round_id,
+                    "market": round_.market_id,
+                    "side": str(side),
+                    "filled": units,
+                    "price": str(price),
+                    "amount": str(amount),
+                },
+            )
+            for order_id, round_id, division_id, side, units, price, amount in rows
+        ]
+    )
+
+
+def round_settled_announce(*, round_: Round) -> None:
+    """One `round.settled` event to every division that had an order standing at the close."""
+    traded = (
+        Order.objects.filter(round=round_)
+        .exclude(state=Order.State.CANCELLED)
+        .values_list("division_id", flat=True)
+        .distinct()
+        .order_by("division_id")
+    )
+    data = {
+        "round": round_.pk,
+        "market": round_.market_id,
+        "number": round_.number,
+        "price": None if round_.price is None else str(round_.price),
+        "volume": round_.volume,
+    }
+    events_emit(
+        drafts=[
+            Draft(Event.Kind.ROUND_SETTLED, division_id, Round, round_.pk, data)
+            for division_id in traded
+        ]
+    )

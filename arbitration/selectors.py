@@ -19,7 +19,7 @@ from .services.snapshot import snapshot_for
 def disputes_for(user: Any) -> QuerySet[Dispute]:
     """Every dispute for management and auditors; a division's people see those it is party to."""
     disputes = Dispute.objects.select_related(
-        "market", "round__market", "fill", "filer", "arbiter", "appeal_arbiter"
+        "market", "round__market", "fill__order", "filer", "arbiter", "appeal_arbiter"
     )
     if roles.sees_everything(user):
         return disputes

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from market import roles
 from market.errors import MarketError
 
 from . import forms, selectors, services
@@ -42,7 +43,9 @@ def _visible(request: HttpRequest, pk: int) -> Dispute:
 @login_required
 def dispute_list(request: HttpRequest) -> HttpResponse:
     disputes = selectors.disputes_for(request.user)[:200]
-    return render(request, "arbitration/list.html", {"disputes": disputes})
+    own = roles.division_of(request.user)
+    context = {"disputes": disputes, "viewer_division_id": own.pk if own else None}
+    return render(request, "arbitration/list.html", context)
 
 
 @login_required

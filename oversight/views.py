@@ -68,8 +68,5 @@ def market_health(request: HttpRequest) -> HttpResponse:
         health = health_selectors.market_health(user=request.user, months=min(max(count, 1), 60))
     except MarketError as error:
         raise _refusing(error) from None
-    charts = [
-        (view, {"labels": view.chart["days"], **view.chart}, f"health-{view.market.pk}")
-        for view in health.markets
-    ]
+    charts = [(view, view.chart, f"health-{view.market.pk}") for view in health.markets]
     return render(request, "oversight/health.html", {"health": health, "charts": charts})

@@ -48,6 +48,30 @@ class RulingForm(forms.Form):
         if dispute.state != State.APPEALED:
             del self.fields["reverse_previous"]
 
+    # Which fields each remedy uses: the page shows only those, and the rest are dropped here
+    # so a value typed for another remedy never reaches the ruling.
+    FIELDS_OF = {
+        Dispute.Remedy.COMPENSATION: ("amount", "payer", "payee"),
+        Dispute.Remedy.PRICE_ADJUSTMENT: ("new_price",),
+    }
+    REMEDY_FIELDS = ("amount", "payer", "payee", "new_price")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used = self.FIELDS_OF.get(data.get("remedy", ""), ())
+        for name in self.REMEDY_FIELDS:
+            if name not in used:
+                data[name] = None
+                self.errors.pop(name, None)
+        return data
+
+    def remedies_of(self, name: str) -> str:
+        """The remedies a field belongs to, for the page's show/hide ("" for every remedy)."""
+        return " ".join(r for r, fields in self.FIELDS_OF.items() if name in fields)
+
+    def rows(self) -> list[tuple[Any, str]]:
+        return [(field, self.remedies_of(field.name)) for field in self.visible_fields()]
+
     def decision(self) -> Decision:
         data = self.cleaned_data
         return Decision(

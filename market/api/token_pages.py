@@ -1,5 +1,7 @@
 """Browser pages where a user creates (secret shown once) and revokes their own API tokens."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,23 @@ class TokenForm(forms.Form):
         choices=Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[Scope.READ]
     )
 
+    def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
+        """Only the scopes a token of this user could ever use are offered (the page draws
+        those); one posted anyway reaches the service, which says why it is refused."""
+        super().__init__(*args, **kwargs)
+        self.offered = allowed or tuple(Scope.values)
+        self.fields["scopes"].initial = [self.offered[0]]
+
+
+def scopes_for(user: Any) -> tuple[str, ...]:
+    """A platform account meters only; a trader reads and trades; everyone else reads."""
+    if roles.is_platform(user):
+        return (Scope.METER,)
+    membership = roles.membership_of(user)
+    if membership is not None and membership.can_trade:
+        return (Scope.READ, Scope.TRADE)
+    return (Scope.READ,)
+
 
 def _create(request: HttpRequest, form: TokenForm) -> token_services.IssuedToken | None:
     if not form.is_valid():
@@ -37,16 +56,20 @@ def _create(request: HttpRequest, form: TokenForm) -> token_services.IssuedToken
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     """List the user's tokens; on POST create one and show its secret on this response only."""
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    membership = roles.membership_of(request.user)
+    allowed = scopes_for(request.user)
+    can_trade = Scope.TRADE in allowed
+    form = TokenForm(request.POST if request.method == "POST" else None, allowed=allowed)
     issued = _create(request, form) if request.method == "POST" else None
     if issued is not None:
-        form = TokenForm()
-    membership = roles.membership_of(request.user)
+        form = TokenForm(allowed=allowed)
     context = {
         "form": form,
         "issued": issued,
         "tokens": tokens_of(request.user),
-        "can_trade": bool(membership and membership.can_trade),
+        "can_trade": can_trade,
+        "member": membership is not None,
+        "platform": Scope.METER in allowed,
         "api_base": request.build_absolute_uri("/api/"),
     }
     status = 400 if request.method == "POST" and issued is None else 200

@@ -122,7 +122,8 @@ def round_lines(facts: RoundFacts) -> list[str]:
     ask_side = _end_name(low, facts.supply, facts.floor, "marginal ask", "floor")
     bid_side = _end_name(high, facts.demand, facts.cap, "marginal bid", "cap")
     if low == high:
-        setting = f"The {ask_side} and the {bid_side} met at {low}"
+        setting = f"{ask_side} and {bid_side} met at {low}"
+        setting = setting[0].upper() + setting[1:]  # "The marginal ask", "The market floor"
     else:
         setting = f"Every price from {low} ({ask_side}) to {high} ({bid_side}) clears the volume"
     return [

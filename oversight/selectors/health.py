@@ -7,7 +7,7 @@ is computed here from the monthly per-division sums, which are few.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -53,8 +53,14 @@ class Period:
 class MarketHealth:
     market: Market
     periods: list[Period] = field(default_factory=list)
-    chart: dict[str, list[Any]] = field(
-        default_factory=lambda: {"days": [], "price": [], "volume": []}
+    chart: dict[str, Any] = field(
+        default_factory=lambda: {
+            "span": "year",
+            "bucket": "day",
+            "zone": timezone.get_current_timezone_name(),
+            "price": [],
+            "volume": [],
+        }
     )
 
 
@@ -117,12 +123,14 @@ def _daily(markets: dict[int, MarketHealth], stats: Any) -> None:
         .annotate(traded=Sum("volume"), value=Sum(_value()))
         .order_by("market_id", "day")
     )
+    zone = timezone.get_current_timezone()
     for row in rows:
         chart = markets[row["market_id"]].chart
-        chart["days"].append(row["day"].isoformat())
-        chart["volume"].append(row["traded"])
+        at = int(datetime.combine(row["day"], time(), tzinfo=zone).timestamp() * 1000)
         price = row["value"] / row["traded"] if row["traded"] else None
-        chart["price"].append(None if price is None else str(price.quantize(Decimal("0.01"))))
+        shown = None if price is None else str(price.quantize(Decimal("0.01")))
+        chart["price"].append({"x": at, "y": shown})
+        chart["volume"].append({"x": at, "y": row["traded"]})
 
 
 def _monthly(

@@ -16,6 +16,15 @@ READ_ALL = (401, 200, 200, 200, 200, 200)
 OWN_OR_STAFF = (401, 200, 200, 404, 200, 200)  # sealed: another division gets a 404
 TRADE_OWN = (401, 403, 200, 404, 403, 403)  # only the owning division's lead changes it
 PLACE = {"round": "{current}", "side": "buy", "quantity": 1, "limit": "1.00"}
+FILE = {
+    "fill": "{fill}",
+    "subject": "fill",
+    "category": "pricing",
+    "claimed_remedy": "compensation",
+    "claimed_amount": "1.00",
+    "statement": "s",
+}
+EVIDENCE = {"title": "t", "text": "x"}
 
 MATRIX = [
     ("get", "/api/markets/", None, READ_ALL),
@@ -36,6 +45,13 @@ MATRIX = [
     ("get", "/api/me/", None, READ_ALL),
     ("get", "/api/disputes/", None, READ_ALL),
     ("get", "/api/disputes/{dispute}/", None, READ_ALL),  # the other lead is the counterparty
+    ("post", "/api/disputes/", FILE, (401, 403, 201, 403, 403, 403)),
+    ("post", "/api/disputes/{dispute}/evidence/", EVIDENCE, (401, 403, 201, 201, 201, 403)),
+    ("post", "/api/disputes/{dispute}/respond/", {"body": "b"}, (401, 403, 403, 201, 403, 403)),
+    ("post", "/api/disputes/{dispute}/messages/", {"body": "b"}, (401, 403, 201, 201, 201, 403)),
+    ("post", "/api/disputes/{dispute}/appeal/", {"why": "w"}, (401, 403, 409, 409, 403, 403)),
+    ("post", "/api/disputes/{dispute}/withdraw/", {}, (401, 403, 200, 403, 403, 403)),
+    ("get", "/api/disputes/{dispute}/history/", None, READ_ALL),
     ("get", "/api/events/", None, READ_ALL),
     ("get", "/api/webhooks/", None, READ_ALL),
     (

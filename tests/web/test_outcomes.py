@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -164,3 +165,48 @@ def assert_no_limit_fills_in_full(orders, order, cap, floor):
             for o in orders
         ]
         assert clearing.clear(moved, cap=cap, floor=floor).fills.get(order.id, 0) < order.quantity
+
+
+@pytest.mark.parametrize(
+    ("floor", "cap", "sentence"),
+    [
+        (None, None, "The marginal ask and the marginal bid met at 0.85"),
+        (Decimal("0.85"), None, "The marginal ask and the marginal bid met at 0.85"),
+        (None, Decimal("0.85"), "The marginal ask and the marginal bid met at 0.85"),
+    ],
+)
+def test_an_ask_and_a_bid_at_one_price_read_as_one_sentence(floor, cap, sentence):
+    from market.selectors.outcomes import RoundFacts
+
+    curve = [(Decimal("0.85"), 10)]
+    facts = RoundFacts(
+        price=Decimal("0.85"),
+        volume=10,
+        low=Decimal("0.85"),
+        high=Decimal("0.85"),
+        demand=curve,
+        supply=curve,
+        tick=Decimal("0.01"),
+        floor=floor,
+        cap=cap,
+    )
+    line = round_lines(facts)[1]
+    assert line.startswith(sentence), line
+    assert "the the" not in line.lower()
+
+
+def test_a_price_held_at_the_market_floor_says_so_once():
+    from market.selectors.outcomes import RoundFacts
+
+    facts = RoundFacts(
+        price=Decimal("1.00"),
+        volume=5,
+        low=Decimal("1.00"),
+        high=Decimal("1.00"),
+        demand=[(Decimal("1.20"), 5)],
+        supply=[(Decimal("0.50"), 5)],
+        tick=Decimal("0.01"),
+        floor=Decimal("1.00"),
+        cap=Decimal("1.00"),
+    )
+    assert round_lines(facts)[1].startswith("The market floor and the market cap met at 1.00")

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .audience import audience_of
@@ -70,7 +71,15 @@ def events_emit(*, drafts: Sequence[Draft]) -> list[Event]:
         batch_size=2000,
     )
     _fan_out(events, now)
+    _after_commit([e.pk for e in events])
     return events
+
+
+def _after_commit(event_ids: list[int]) -> None:
+    """Hand the new events' ids to settings.EVENTS_AFTER_COMMIT (the inbox) once committed."""
+    hook = getattr(settings, "EVENTS_AFTER_COMMIT", "")
+    if hook:
+        transaction.on_commit(lambda: import_string(hook)(event_ids), robust=True)
 
 
 def _fan_out(events: list[Event], now: Any) -> None:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "chain",
     "oversight",
     "events",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context.bell",
             ],
         },
     },
@@ -263,6 +265,10 @@ if not DEBUG:
 
 # The event feed and webhooks (events/): who belongs to which division is the market's answer.
 EVENTS_AUDIENCE = "market.roles.event_audience"
+# Called with the new events' ids once their transaction commits: the inbox and e-mails.
+EVENTS_AFTER_COMMIT = "notifications.tasks.fan_out_later"
+# Absolute links in e-mails (notifications): where people open Tokenhub.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 WEBHOOKS_ALLOW_LOCAL_HTTP = env_bool("WEBHOOKS_ALLOW_LOCAL_HTTP", DEBUG)  # http://127.0.0.1 only
 WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
 WEBHOOK_BACKOFF_SECONDS = int(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "10"))

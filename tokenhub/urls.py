@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", include("tokenhub.api_urls")),
     path("", include("accounts.urls")),
     path("disputes/", include("arbitration.urls")),
+    path("inbox/", include("notifications.urls")),
     path("chain/", include("chain.urls")),
     path("oversight/", include("oversight.urls")),
     path("", include("market.urls")),

@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import forms
 
+from market.fields import MoneyField
+
 from .models import Dispute
 from .services.case import CONTENT_TYPES
 
@@ -14,13 +16,7 @@ class DisputeForm(forms.Form):
     subject = forms.ChoiceField(choices=Dispute.Subject.choices)
     category = forms.ChoiceField(choices=Dispute.Category.choices)
     claimed_remedy = forms.ChoiceField(choices=CLAIMABLE, label="Remedy you ask for")
-    claimed_amount = forms.DecimalField(
-        min_value=Decimal("0"),
-        max_digits=20,
-        decimal_places=2,
-        initial=Decimal("0.00"),
-        label="Amount claimed (credits)",
-    )
+    claimed_amount = MoneyField(initial=Decimal("0.00"), label="Amount claimed (credits)")
     statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
 
     def __init__(self, *args: object, fill: bool, **kwargs: object) -> None:

@@ -137,16 +137,16 @@ def case_actions(case: CaseFile, user: Any) -> CaseActions:
 
 
 def filing_subject(
-    *, user: Any, round_id: int | None, fill_id: int | None
+    *, user: Any, round_id: int | None, fill_public_id: str = ""
 ) -> tuple[Round, Fill | None] | None:
-    """The round (and fill) a lead is about to dispute, if it is theirs to dispute."""
+    """The round (or fill, by its public id) a lead is about to dispute, if theirs to dispute."""
     division = roles.division_of(user)
     if division is None:
         return None
-    if fill_id is not None:
+    if fill_public_id:
         fill = (
             Fill.objects.select_related("round__market")
-            .filter(pk=fill_id, division=division)
+            .filter(public_id=fill_public_id, division=division)
             .first()
         )
         return (fill.round, fill) if fill else None

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from market import roles
 from market.errors import MarketError
+from market.parsing import parse_id
 
 from . import forms, selectors, services
 from .models import Dispute
@@ -27,10 +28,6 @@ ACTION_FORMS = {
     "appeal_form": forms.AppealForm,
     "withdraw_form": forms.WithdrawForm,
 }
-
-
-def _id(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _visible(request: HttpRequest, pk: int) -> Dispute:
@@ -50,8 +47,10 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dispute_file(request: HttpRequest) -> HttpResponse:
-    round_id, fill_id = _id(request.GET.get("round")), _id(request.GET.get("fill"))
-    subject = selectors.filing_subject(user=request.user, round_id=round_id, fill_id=fill_id)
+    round_id, fill_ref = parse_id(request.GET.get("round")), request.GET.get("fill", "")
+    subject = selectors.filing_subject(
+        user=request.user, round_id=round_id, fill_public_id=fill_ref
+    )
     if subject is None:
         raise Http404("Choose a round your division traded in, or one of its fills.")
     round_, fill = subject

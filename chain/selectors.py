@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from ledger.models import Entry
+from ledger.models import Entry, summed
 from market import roles
 from market.models import Fill
 
@@ -62,7 +62,7 @@ def window_report(*, division_id: int, window: Window) -> WindowReport:
         consumed=_units(used["consumed"]),
         expired=-_units(moved.get("expire")),
         overage=_units(used["overage"]),
-        charge=used["charge"] or Decimal("0.00"),
+        charge=summed(used["charge"]),
     )
 
 
@@ -120,4 +120,4 @@ def target_for(record: RevenueRecord) -> TargetProgress | None:
         period_start__gte=target.period_start,
         period_end__lte=target.period_end,
     ).aggregate(total=Sum("credits"))["total"]
-    return TargetProgress(target=target, booked=booked or Decimal("0.00"))
+    return TargetProgress(target=target, booked=summed(booked))

@@ -142,7 +142,7 @@ def share(
             passed = int(amount * f) if sellers else 0
             kept[holder] += amount - passed
             for seller, cents in sorted(split(passed, sellers).items()):
-                flows.append(Flow(k, holder, seller, Decimal(cents) / 100))
+                flows.append(Flow(k, holder, seller, (Decimal(cents) / 100).quantize(CENT)))
                 upstream[seller] += cents
         holding = dict(upstream)
     for holder, amount in holding.items():

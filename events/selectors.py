@@ -20,10 +20,17 @@ def event_payload(event: Event) -> dict[str, Any]:
         "id": event.pk,
         "kind": event.kind,
         "division": event.division_id,
-        "subject": {"type": event.subject_type.model, "id": event.subject_id},
+        "subject": {"type": event.subject_type.model, "id": _subject_id(event)},
         "data": event.data,
         "created_at": event.created_at.isoformat().replace("+00:00", "Z"),
     }
+
+
+def _subject_id(event: Event) -> str:
+    """Orders are named by their public id (in the event's data), never their database id."""
+    if event.subject_type.model == "order" and "order" in event.data:
+        return str(event.data["order"])
+    return str(event.subject_id)
 
 
 def cursor_parse(text: str) -> tuple[int, int]:

@@ -158,13 +158,31 @@ def demo_trade(*, now: datetime | None = None) -> int:
     return placed
 
 
+def demo_agent(division: Division) -> Any:
+    """The division's demo agent: an automated member with trade rights that places the demo's
+    orders, so no order ever claims a real person (a lead) placed it. It cannot sign in."""
+    User = get_user_model()
+    agent, created = User.objects.get_or_create(
+        username=f"{division.slug}-demo-agent",
+        defaults={"first_name": "Demo agent", "last_name": division.name},
+    )
+    if created:
+        agent.set_unusable_password()
+        agent.save(update_fields=["password"])
+        group, _ = Group.objects.get_or_create(name=roles.DEMO_AGENTS)
+        agent.groups.add(group)
+    Membership.objects.get_or_create(
+        user=agent,
+        defaults={"division": division, "role": Membership.Role.MEMBER, "may_trade": True},
+    )
+    return agent
+
+
 def _place_demo_orders(round_: Round, spec: DemoMarket) -> int:
     rng = random.Random(round_.pk)  # noqa: S311 - demo prices, not security
     placed = 0
-    users = {
-        m.division.slug: m.user
-        for m in Membership.objects.filter(role="lead").select_related("user", "division")
-    }
+    slugs = {spec.seller, *spec.buyers}
+    users = {d.slug: demo_agent(d) for d in Division.objects.filter(slug__in=slugs)}
     tick = round_.tick
     for slug in spec.buyers:
         limit = (spec.price * Decimal(rng.uniform(0.85, 1.15))).quantize(tick)

@@ -1,35 +1,59 @@
-"""Browser forms: they carry what was typed; the services and market rules judge it.
-
-Quantity and limit are text fields on purpose: the same rules as the API (``market/rules.py``)
-check them inside the service, and their messages come back inline under the field.
+"""Browser forms: quantity and limit are read by `market.parsing` (the same strict reading as
+the API) and checked against the round's rules here, so every field's error shows at once; the
+services check again and decide (funds, round state).
 """
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from divisions.models import Division
 from ledger.models import Asset, LedgerTransaction
 
 from .errors import MarketError
-from .models import Order, Side
+from .fields import MoneyField, UnitsField
+from .models import Order, Round, Side
+from .rules import parse_limit
 
-
-def _text(label: str, mode: str, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        max_length=32,
-        help_text=help_text,
-        widget=forms.TextInput(attrs={"inputmode": mode, "autocomplete": "off", "size": 12}),
-    )
+# A statement can be asked for from the first to the last day a date can name.
+EARLIEST, LATEST = date(2000, 1, 1), date(9999, 12, 30)
 
 
 class OrderForm(forms.Form):
     side = forms.ChoiceField(
         label="Side", choices=Side.choices, initial=Side.BUY, widget=forms.RadioSelect
     )
-    quantity = _text("Quantity (units)", "numeric", "Whole units.")
-    limit = _text("Limit price (credits per unit)", "decimal")
+    quantity = UnitsField(label="Quantity (units)", help_text="Whole units.")
+    limit = MoneyField(label="Limit price (credits per unit)")
+
+    def __init__(self, data: Any = None, *, round_: Round | None = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.round = round_
+
+    def clean_limit(self) -> Decimal | None:
+        limit = self.cleaned_data.get("limit")
+        if limit is None or self.round is None:
+            return limit
+        try:
+            return parse_limit(limit, self.round)
+        except MarketError as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Allowed but probably not meant: a bid at 0 only fills against asks at 0."""
+        if getattr(self, "cleaned_data", None) is None or self.side_of() != Side.BUY:
+            return []
+        if self.cleaned_data.get("limit") == 0:
+            return [_("A bid at 0.00 can only fill against asks at 0.00.")]
+        return []
+
+    def side_of(self) -> str:
+        return str(self.data.get("side", ""))
 
     def refuse(self, error: MarketError) -> None:
         """Show a service's refusal under the field it names, or above the form."""
@@ -41,11 +65,17 @@ class OrderChangeForm(OrderForm):
     """Quantity and limit of an open order; its side cannot change."""
 
     side = None  # type: ignore[assignment]
+    order_side = ""
 
     @classmethod
     def for_order(cls, order: Order, data: Any = None) -> "OrderChangeForm":
         initial = {"quantity": order.quantity, "limit": order.limit}
-        return cls(data, initial=initial)
+        form = cls(data, round_=order.round, initial=initial)
+        form.order_side = str(order.side)
+        return form
+
+    def side_of(self) -> str:
+        return self.order_side
 
 
 class StatementForm(forms.Form):
@@ -72,6 +102,21 @@ class StatementForm(forms.Form):
         super().__init__(data)
         assets = Asset.objects.filter(accounts__division=division).distinct()
         self.fields["asset"].queryset = assets.order_by("kind", "code")  # type: ignore[attr-defined]
+
+    def _bounded(self, name: str) -> date | None:
+        day: date | None = self.cleaned_data.get(name)
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise forms.ValidationError(
+                gettext_lazy("Pick a date between %(earliest)s and %(latest)s.")
+                % {"earliest": EARLIEST, "latest": LATEST}
+            )
+        return day
+
+    def clean_since(self) -> date | None:
+        return self._bounded("since")
+
+    def clean_until(self) -> date | None:
+        return self._bounded("until")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,6 +16,7 @@ from .models import Membership
 
 MANAGEMENT = "management"
 AUDITOR = "auditor"
+DEMO_AGENTS = "demo agents"  # automated demo traders, one per division; no admin powers
 PLATFORM = "platform"  # the metering service's accounts: report usage, nothing else
 
 # Models management may add/change in admin. The ledger is not here: grants and mints post
@@ -90,6 +91,11 @@ def is_auditor(user: Any) -> bool:
 
 def is_platform(user: Any) -> bool:
     return _in_group(user, PLATFORM)
+
+
+def is_demo_agent(user: Any) -> bool:
+    """The demo's automated trader of a division, never a person."""
+    return _in_group(user, DEMO_AGENTS)
 
 
 def sees_everything(user: Any) -> bool:

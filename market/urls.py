@@ -1,7 +1,23 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
+from .ids import PATTERN
 from .views import live, markets, orders, pages, rounds, statement
+
+
+class PublicIdConverter:
+    """An order's or fill's opaque public id (market.ids); anything else is a 404."""
+
+    regex = PATTERN
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(PublicIdConverter, "public_id")
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -14,9 +30,9 @@ urlpatterns = [
     path("rounds/<int:round_id>/orders/new/", orders.order_place, name="order_place"),
     path("rounds/<int:round_id>/orders/preview/", orders.order_preview, name="order_preview"),
     path("orders/", orders.orders, name="orders"),
-    path("orders/<int:order_id>/", orders.order_detail, name="order"),
-    path("orders/<int:order_id>/change/", orders.order_change, name="order_change"),
-    path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<public_id:order_id>/", orders.order_detail, name="order"),
+    path("orders/<public_id:order_id>/change/", orders.order_change, name="order_change"),
+    path("orders/<public_id:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("ledger/", statement.ledger, name="ledger"),
     path("live/", live.live, name="live"),
 ]

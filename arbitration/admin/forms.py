@@ -1,12 +1,12 @@
 """The arbiter's ruling form: the decision, then a preview of its ledger legs, then confirm."""
 
 import uuid
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 
 from divisions.models import Division
+from market.fields import MoneyField
 
 from ..models import Dispute
 from ..models.disputes import State
@@ -16,20 +16,15 @@ from ..services import Decision
 class RulingForm(forms.Form):
     remedy = forms.ChoiceField(choices=Dispute.Remedy.choices)
     reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
-    amount = forms.DecimalField(
+    amount = MoneyField(
         required=False,
-        min_value=Decimal("0.01"),
-        max_digits=20,
-        decimal_places=2,
+        positive=True,
         help_text="Compensation: credits the payer pays the payee.",
     )
     payer = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
     payee = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
-    new_price = forms.DecimalField(
+    new_price = MoneyField(
         required=False,
-        min_value=Decimal("0"),
-        max_digits=20,
-        decimal_places=2,
         help_text="Price adjustment: the disputed fills' new price per unit.",
     )
     reverse_previous = forms.BooleanField(

@@ -12,10 +12,11 @@ from typing import Any
 
 import django_filters as filters
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import Serializer
@@ -24,8 +25,10 @@ from market.api import examples as ex
 from market.api.errors import market_error_body
 from market.api.idempotency import respond_once
 from market.api.orders import IDEMPOTENCY
+from market.api.parsers import StrictJSONParser
 from market.api.schema import ERRORS
 from market.errors import MarketError
+from market.models import Fill
 
 from .. import services
 from ..models import Dispute, Party
@@ -110,10 +113,16 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
 
     def create(self, request: Request) -> Response:
         data = _valid(s.DisputeFileSerializer, request.data)
-        round_id, fill_id = data.pop("round", None), data.pop("fill", None)
+        round_id, fill_ref = data.pop("round", None), data.pop("fill", None)
         claim = services.Claim(**data)
 
         def run() -> Dispute:
+            fill_id: int | None = None
+            if fill_ref:  # fills are known by their public id (market.ids)
+                found = Fill.objects.filter(public_id=fill_ref).values_list("pk", flat=True)
+                fill_id = found.first()
+                if fill_id is None:
+                    raise MarketError(_("Choose the fill this dispute is about."), field="fill")
             return services.dispute_file(
                 user=request.user, claim=claim, round_id=round_id, fill_id=fill_id
             )
@@ -132,7 +141,7 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet):
         {201: s.EvidenceSerializer},
         [dx.ADD_EVIDENCE, ex.response("Added", dx.EVIDENCE)],
     )
-    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
+    @action(detail=True, methods=["post"], parser_classes=[StrictJSONParser, MultiPartParser])
     def evidence(self, request: Request, pk: str) -> Response:
         dispute = self.get_object()
         data = _valid(s.EvidenceAddSerializer, request.data)

@@ -6,7 +6,7 @@ DISPUTE = {
     "id": 12,
     "market": 3,
     "round": 41,
-    "fill": 880,
+    "fill": "7k2m9x4q3t8p1wzb",
     "subject": "fill",
     "category": "pricing",
     "claimed_remedy": "price_adjustment",
@@ -24,7 +24,7 @@ DISPUTE = {
 FILE = request(
     "File about a fill",
     {
-        "fill": 880,
+        "fill": "7k2m9x4q3t8p1wzb",
         "subject": "fill",
         "category": "pricing",
         "claimed_remedy": "price_adjustment",

@@ -5,6 +5,9 @@ from typing import Any
 
 from rest_framework import serializers
 
+from market.api.fields import MoneyField
+from market.ids import PATTERN
+
 from ..forms import CLAIMABLE
 from ..models import Dispute, DisputeEvent, Evidence, Message, Party, Response
 
@@ -19,6 +22,9 @@ class PartySerializer(serializers.ModelSerializer[Party]):
 
 class DisputeSerializer(serializers.ModelSerializer[Dispute]):
     parties = PartySerializer(many=True, read_only=True)
+    fill = serializers.CharField(
+        source="fill.public_id", read_only=True, allow_null=True, help_text="The fill's id."
+    )
 
     class Meta:
         model = Dispute
@@ -47,17 +53,15 @@ class DisputeFileSerializer(serializers.Serializer[Any]):
     round = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_ID, help_text="A settled round you traded in."
     )
-    fill = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text="One of your division's fills."
+    fill = serializers.RegexField(
+        PATTERN, required=False, help_text="One of your division's fills (its public id)."
     )
     subject = serializers.ChoiceField(
         choices=Dispute.Subject.choices, help_text="price (about a round) or fill/delivery."
     )
     category = serializers.ChoiceField(choices=Dispute.Category.choices)
     claimed_remedy = serializers.ChoiceField(choices=CLAIMABLE)
-    claimed_amount = serializers.DecimalField(
-        max_digits=20, decimal_places=2, min_value=0, help_text='Credits, e.g. "3.00".'
-    )
+    claimed_amount = MoneyField(help_text='Credits as a decimal string, e.g. "3.00".')
     statement = serializers.CharField(max_length=10000)
 
 

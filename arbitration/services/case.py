@@ -8,6 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from market import roles
 from market.errors import InvalidState, MarketError
@@ -144,6 +146,14 @@ def response_submit(*, dispute_id: int, user: Any, body: str) -> Response:
     if dispute.state not in OPEN_STATES:
         raise InvalidState(
             f"Dispute #{dispute.pk} is {dispute.get_state_display().lower()}: responses are closed."
+        )
+    if dispute.response_due and dispute.response_due < timezone.now():
+        raise InvalidState(
+            _(
+                "The response deadline passed on %(due)s UTC: responses are closed. "
+                "Ask the arbiter if you need the window reopened."
+            )
+            % {"due": f"{dispute.response_due:%Y-%m-%d %H:%M}"}
         )
     if not body.strip():
         raise MarketError("Write your response first.", field="body")

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from divisions.models import Division
-from ledger.services import to_amount
 from market import roles
 from market.errors import InvalidState, MarketError, NotAllowed
 from market.models import Fill, Membership, Round
+from market.parsing import parse_money
 
 from ..models import Dispute, DisputeEvent, Party
 from ..models.disputes import HEARING_STATES, Subject
@@ -74,10 +74,7 @@ def _check_claim(claim: Claim, fill: Fill | None) -> Decimal:
         raise MarketError("Choose the fill this dispute is about.", field="subject")
     if not claim.statement.strip():
         raise MarketError("Say what went wrong in the statement.", field="statement")
-    amount = to_amount(claim.claimed_amount)
-    if amount < 0:
-        raise MarketError("The amount claimed cannot be negative.", field="claimed_amount")
-    return amount
+    return parse_money(claim.claimed_amount, field="claimed_amount")
 
 
 @transaction.atomic

@@ -145,7 +145,9 @@ def fill_lines(dispute: Dispute, decision: Decision, previous: Ruling | None) ->
         taken = _units_taken(own + other, previous)
         for fill in own:
             if taken.get(fill.pk, 0) >= fill.quantity:
-                raise InvalidState(f"Fill #{fill.pk} was already re-priced or voided by a ruling.")
+                raise InvalidState(
+                    f"Fill {fill.public_id} was already re-priced or voided by a ruling."
+                )
         disputed = sum(f.quantity - taken.get(f.pk, 0) for f in own)
         free = {f.pk: f.quantity - taken.get(f.pk, 0) for f in other}
         shares = allocate(disputed, {pk: units for pk, units in free.items() if units > 0})
@@ -164,7 +166,8 @@ def _fill_line(fill: Fill, units: int, decision: Decision) -> Line:
             division_id=fill.division_id,
             credits=sign * old * units,
             unit_delta=-sign * units,
-            note=f"Voided {units} units of fill #{fill.pk} ({fill.get_side_display()}) at {old}",
+            note=f"Voided {units} units of fill {fill.public_id} "
+            f"({fill.get_side_display()}) at {old}",
             fill=fill,
             units=units,
             old_price=old,
@@ -176,7 +179,7 @@ def _fill_line(fill: Fill, units: int, decision: Decision) -> Line:
         division_id=fill.division_id,
         credits=sign * (old - new) * units,
         unit_delta=0,
-        note=f"Re-priced {units} units of fill #{fill.pk} ({fill.get_side_display()}) "
+        note=f"Re-priced {units} units of fill {fill.public_id} ({fill.get_side_display()}) "
         f"from {old} to {new}",
         fill=fill,
         units=units,

@@ -42,7 +42,7 @@ def _round_row(round_: Round) -> dict[str, Any]:
 
 def _order_row(order: Order) -> dict[str, Any]:
     return {
-        "id": order.pk,
+        "id": order.public_id,
         "side": order.side,
         "quantity": order.quantity,
         "limit": str(order.limit),
@@ -53,8 +53,8 @@ def _order_row(order: Order) -> dict[str, Any]:
 
 def _fill_row(fill: Fill) -> dict[str, Any]:
     return {
-        "id": fill.pk,
-        "order": fill.order_id,
+        "id": fill.public_id,
+        "order": fill.order.public_id,
         "side": fill.side,
         "quantity": fill.quantity,
         "price": str(fill.price),
@@ -72,7 +72,11 @@ def snapshot_build(dispute: Dispute) -> dict[str, Any]:
     }
     for order in Order.objects.filter(round=round_, division_id__in=roles).order_by("id"):
         divisions[str(order.division_id)]["orders"].append(_order_row(order))
-    for fill in Fill.objects.filter(round=round_, division_id__in=roles).order_by("id"):
+    for fill in (
+        Fill.objects.filter(round=round_, division_id__in=roles)
+        .select_related("order")
+        .order_by("id")
+    ):
         divisions[str(fill.division_id)]["fills"].append(_fill_row(fill))
     return {
         "taken_at": timezone.now().isoformat(),

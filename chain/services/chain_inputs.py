@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from ledger.models import summed
 from market.models import Fill
 
 from ..sharing import RoundTrades
@@ -61,7 +62,7 @@ def rounds_bought_by(
         )
         if row["side"] == "buy":
             if row["division_id"] in buyers:
-                fact.paid[row["division_id"]] = row["credits"]
+                fact.paid[row["division_id"]] = summed(row["credits"])
                 fact.bought[row["division_id"]] = row["units"]
         else:
             fact.sold[row["division_id"]] = row["units"]

@@ -156,8 +156,8 @@ def _why(
         }
         for flow in result.flows
     ]
-    received = sum((f.amount for f in result.flows if f.payee == division_id), Decimal(0))
-    passed = sum((f.amount for f in result.flows if f.payer == division_id), Decimal(0))
+    received = sum((f.amount for f in result.flows if f.payee == division_id), Decimal("0.00"))
+    passed = sum((f.amount for f in result.flows if f.payer == division_id), Decimal("0.00"))
     if division_id == record.division_id:
         received = record.credits
     return {

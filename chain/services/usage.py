@@ -27,6 +27,7 @@ from ..models import UsageRecord, Window
 from . import debts, posting
 
 MAX_BATCH = 1000
+CREDITS = 0  # the key of a division's credits account among the locked accounts
 CENT = Decimal("0.01")
 
 
@@ -100,6 +101,9 @@ def usage_batch_record(*, by: Any, records: Sequence[UsageInput]) -> list[UsageO
         raise UsageRefused(errors)
     windows_for_share([w.pk for w in windows.values()])
     accounts = _lock_accounts(records, divisions, windows)
+    # The accounts are locked: their balances change only through this batch from here on.
+    left = posting.balances(accounts.values())
+    sinks = {w.pk: posting.issuance(asset=w.asset) for w in windows.values()}
     earlier = UsageRecord.objects.in_bulk(
         [r.external_id for r in records], field_name="external_id"
     )
@@ -114,7 +118,7 @@ def usage_batch_record(*, by: Any, records: Sequence[UsageInput]) -> list[UsageO
         elif found is not None:
             outcomes.append(UsageOutcome(found, replayed=True))
         else:
-            record = _book(usage, division, window, accounts, by)
+            record = _book(usage, division, window, accounts, left, sinks[window.pk], by)
             outcomes.append(UsageOutcome(record, replayed=False))
     if errors:
         raise UsageRefused(errors)
@@ -124,14 +128,15 @@ def usage_batch_record(*, by: Any, records: Sequence[UsageInput]) -> list[UsageO
 def _lock_accounts(
     records: Sequence[UsageInput], divisions: dict[str, Division], windows: dict[str, Window]
 ) -> dict[tuple[int, int], Account]:
-    """Each (division, asset) account a record may move, credits included, locked by pk."""
+    """Each (division, asset) account a record may move, locked by pk; a division's credits
+    account under (division id, CREDITS)."""
     credits = posting.credits()
     wanted: dict[tuple[int, int], Account] = {}
     for usage in records:
         division, asset = divisions[usage.division], windows[usage.window].asset
-        for a in (asset, credits):
-            if (division.pk, a.pk) not in wanted:
-                wanted[(division.pk, a.pk)] = posting.available(division=division, asset=a)
+        for key, a in (((division.pk, asset.pk), asset), ((division.pk, CREDITS), credits)):
+            if key not in wanted:
+                wanted[key] = posting.available(division=division, asset=a)
     posting.lock(wanted.values())
     return wanted
 
@@ -154,20 +159,21 @@ def _book(
     division: Division,
     window: Window,
     accounts: dict[tuple[int, int], Account],
+    left: dict[int, Decimal],
+    sink: Account,
     by: Any,
 ) -> UsageRecord:
     holding = accounts[(division.pk, window.asset_id)]
-    have = posting.balances([holding])[holding.pk]
-    consumed = min(usage.units, int(have))
+    consumed = min(usage.units, int(left[holding.pk]))
     overage = usage.units - consumed
-    try:
-        with transaction.atomic():
-            record = UsageRecord.objects.create(
-                external_id=usage.external_id, division=division, window=window,
-                units=usage.units, used_at=usage.used_at, consumed=consumed, overage=overage,
-                charge=overage * overage_price(window) if overage else Decimal("0.00"),
-                recorded_by=by,
-            )  # fmt: skip
+    left[holding.pk] -= consumed
+    try:  # no savepoint: a clash refuses the whole batch, which rolls back
+        record = UsageRecord.objects.create(
+            external_id=usage.external_id, division=division, window=window,
+            units=usage.units, used_at=usage.used_at, consumed=consumed, overage=overage,
+            charge=overage * overage_price(window) if overage else Decimal("0.00"),
+            recorded_by=by,
+        )  # fmt: skip
     except IntegrityError:  # the same external id, other values, booked by a racing batch
         raise InvalidState(
             _("The external id %(id)s is being booked by another request; retry.")
@@ -176,11 +182,11 @@ def _book(
     if consumed:
         posting.move(
             reason=posting.Reason.CONSUME, source=holding,
-            target=posting.issuance(asset=window.asset), amount=Decimal(consumed),
+            target=sink, amount=Decimal(consumed),
             locked={holding.pk: holding}, reference=record,
             memo=f"{division}: {consumed} of {window} consumed ({usage.external_id})",
             key=f"usage:{record.pk}:consume", by=by,
         )  # fmt: skip
     if record.charge:
-        debts.charge_collect(record=record, account=accounts[(division.pk, posting.credits().pk)])
+        debts.charge_collect(record=record, account=accounts[(division.pk, CREDITS)])
     return record

@@ -35,7 +35,8 @@ def window_label(starts: datetime, ends: datetime) -> str:
     if (ends - starts) % DAY or starts.hour or starts.minute:
         same_day = starts.date() == ends.date()
         end_text = dateformat.format(ends, "H:i" if same_day else "j M H:i")
-        return f"{dateformat.format(starts, 'j M H:i')}–{end_text}"
+        zone = dateformat.format(starts, "T")  # times need their zone; dates read alike anywhere
+        return f"{dateformat.format(starts, 'j M H:i')}–{end_text} {zone}"
     last = ends - DAY
     if last.date() == starts.date():
         return dateformat.format(starts, "j M")

@@ -8,9 +8,10 @@ EVENT = {
     "id": 5531,
     "kind": "order.filled",
     "division": 2,
-    "subject": {"type": "order", "id": 1150},
+    "subject": {"type": "order", "id": "h5n2c8r1v6d0s3ye"},
     "data": {
-        "order": 1150,
+        "order": "h5n2c8r1v6d0s3ye",
+        "fill": "7k2m9x4q3t8p1wzb",
         "round": 41,
         "market": 3,
         "side": "buy",

@@ -20,7 +20,9 @@ class ProblemSerializer(serializers.Serializer[Any]):
 
 class SubjectSerializer(serializers.Serializer[Any]):
     type = serializers.CharField(help_text="order, round or dispute")
-    id = serializers.IntegerField()
+    id = serializers.CharField(
+        help_text="An order's opaque public id; a round's or dispute's number id as text."
+    )
 
 
 class EventSerializer(serializers.Serializer[Any]):

@@ -1,4 +1,3 @@
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -14,7 +13,9 @@ from ledger import services as ledger
 from ledger.models import Asset
 
 from ..errors import MarketError
+from ..fields import MoneyField, UnitsField
 from ..models import Membership
+from ..parsing import MAX_MINT
 
 
 class MembershipInline(admin.TabularInline):
@@ -24,13 +25,13 @@ class MembershipInline(admin.TabularInline):
 
 
 class GrantForm(forms.Form):
-    amount = forms.DecimalField(min_value=Decimal("0.01"), decimal_places=2, max_digits=20)
+    amount = MoneyField(positive=True, help_text='Credits, e.g. "500.00".')
     memo = forms.CharField(max_length=300, required=False)
 
 
 class MintForm(forms.Form):
     asset = forms.ModelChoiceField(queryset=Asset.objects.exclude(kind=Asset.Kind.CREDITS))
-    quantity = forms.IntegerField(min_value=1)
+    quantity = UnitsField(maximum=MAX_MINT, help_text="Whole units.")
     memo = forms.CharField(max_length=300, required=False)
 
 

@@ -6,6 +6,8 @@
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -46,6 +48,9 @@ def _validation_body(exc: ValidationError) -> dict[str, Any]:
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, MarketError):
         return Response(market_error_body(exc), status=exc.status)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        body = {"detail": _("The request body is too large."), "code": "too_large", "errors": {}}
+        return Response(body, status=413)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # a real bug: Django's 500 handling and logging take over

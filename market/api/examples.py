@@ -76,7 +76,7 @@ RESULT = {
     ],
 }
 ORDER = {
-    "id": 1201,
+    "id": "3k9xq2m7tb4wz8pa",
     "round": 42,
     "market": 3,
     "division": 2,
@@ -125,8 +125,8 @@ ORDER_IN_RESULT = {
 }
 RESULT["orders"] = [ORDER_IN_RESULT]
 FILL = {
-    "id": 880,
-    "order": 1150,
+    "id": "7k2m9x4q3t8p1wzb",
+    "order": "h5n2c8r1v6d0s3ye",
     "round": 41,
     "market": 3,
     "division": 2,
@@ -141,13 +141,13 @@ ENTRY = {
     "transaction": 2301,
     "created_at": "2026-11-23T16:01:10Z",
     "reason": "hold",
-    "memo": "Escrow for order #1201: Bid (buy) 10 @ 2.35",
+    "memo": "Escrow for order 3k9xq2m7tb4wz8pa: buy 10 @ 2.35",
     "division": 2,
     "asset": "credits",
     "account": "available",
     "amount": "-23.50",
     "balance": "976.50",
-    "reference": "order:1201",
+    "reference": "order:3k9xq2m7tb4wz8pa",
 }
 HOLDING = {
     "division": 2,

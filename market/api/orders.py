@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from ..errors import MarketError
+from ..ids import PATTERN
 from ..models import Order
 from ..selectors import api as selectors
 from ..services import orders
@@ -75,7 +76,7 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     serializer_class = serializers.OrderSerializer
     filterset_class = filters.OrderFilter
     throttle_classes = [AnonRateThrottle, TokenRateThrottle, TradeRateThrottle]
-    lookup_value_regex = "[0-9]+"
+    lookup_field, lookup_url_kwarg, lookup_value_regex = "public_id", "pk", PATTERN
     idempotent_create = True  # documents 422 (ApiAutoSchema)
 
     def get_queryset(self) -> Any:

@@ -14,6 +14,7 @@ from ledger.models import Asset, Entry
 
 from ..models import Fill, Market, Order, Round, Side
 from ..selectors.outcomes import facts_of, round_lines
+from .fields import MoneyField, UnitsField
 from .outcomes import fill_outcome, outcome_field, outcome_of, outcome_schema
 
 MAX_ID = 2**63 - 1
@@ -151,7 +152,11 @@ class OrderFillSerializer(serializers.ModelSerializer[Fill]):
         fields = ["quantity", "price", "amount"]
 
 
+PUBLIC_ID_HELP = "An opaque id (16 characters): ids reveal nothing about other divisions' activity."
+
+
 class OrderSerializer(serializers.ModelSerializer[Order]):
+    id = serializers.CharField(source="public_id", read_only=True, help_text=PUBLIC_ID_HELP)
     market = serializers.IntegerField(source="round.market_id", read_only=True)
     placed_by = serializers.CharField(source="placed_by.get_username", read_only=True)
     fill = OrderFillSerializer(read_only=True, allow_null=True, help_text="Null until filled.")
@@ -206,21 +211,21 @@ class RoundOutcomeSerializer(RoundResultSerializer):
 class OrderPlaceSerializer(serializers.Serializer[Any]):
     round = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="An open round's id.")
     side = serializers.ChoiceField(choices=Side.choices, help_text="buy (bid) or sell (ask)")
-    quantity = serializers.IntegerField(min_value=1, max_value=10**9, help_text="Whole units.")
-    limit = serializers.DecimalField(
-        max_digits=17,
-        decimal_places=2,
-        min_value=0,
-        help_text="Credits per unit, on the round's tick grid, within its floor and cap.",
+    quantity = UnitsField(help_text="Whole units.")
+    limit = MoneyField(
+        help_text='Credits per unit as a decimal string ("2.35"), on the round\'s tick grid, '
+        "within its floor and cap.",
     )
 
 
 class OrderChangeSerializer(serializers.Serializer[Any]):
-    quantity = serializers.IntegerField(min_value=1, max_value=10**9, required=False)
-    limit = serializers.DecimalField(max_digits=17, decimal_places=2, min_value=0, required=False)
+    quantity = UnitsField(required=False)
+    limit = MoneyField(required=False)
 
 
 class FillSerializer(serializers.ModelSerializer[Fill]):
+    id = serializers.CharField(source="public_id", read_only=True, help_text=PUBLIC_ID_HELP)
+    order = serializers.CharField(source="order.public_id", read_only=True)
     market = serializers.IntegerField(source="round.market_id", read_only=True)
     outcome = outcome_field()
 
@@ -260,7 +265,9 @@ class LedgerEntrySerializer(serializers.ModelSerializer[Entry]):
         read_only=True,
         help_text="The account's balance after this entry.",
     )
-    reference = serializers.SerializerMethodField(help_text='What caused it, e.g. "order:12".')
+    reference = serializers.SerializerMethodField(
+        help_text='What caused it, e.g. "order:3k9xq2m7tb4wz8pa" or "round:41".'
+    )
 
     class Meta:
         model = Entry
@@ -282,7 +289,10 @@ class LedgerEntrySerializer(serializers.ModelSerializer[Entry]):
         txn = entry.transaction
         if txn.reference_type_id is None:
             return None
-        return f"{ContentType.objects.get_for_id(txn.reference_type_id).model}:{txn.reference_id}"
+        kind = ContentType.objects.get_for_id(txn.reference_type_id).model
+        if kind == "order":  # orders are known by their opaque public id
+            return f"order:{getattr(entry, 'order_public_id', '')}"
+        return f"{kind}:{txn.reference_id}"
 
 
 class HoldingSerializer(serializers.Serializer[Any]):

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from .. import roles
 from ..errors import InvalidState
+from ..ids import PATTERN
 from ..models import ApiToken, Round
 from ..selectors import api as selectors
 from . import examples as ex
@@ -109,7 +110,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 class FillViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.FillSerializer
     filterset_class = filters.FillFilter
-    lookup_value_regex = "[0-9]+"
+    lookup_field, lookup_url_kwarg, lookup_value_regex = "public_id", "pk", PATTERN
 
     def get_queryset(self) -> Any:
         return selectors.fills_visible_to(self.request.user)

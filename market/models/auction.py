@@ -7,6 +7,8 @@ from django.db import models
 
 from ledger.models import Asset, amount_field
 
+from ..ids import LENGTH, new_public_id
+
 
 class ClearingRule(models.TextChoices):
     MIDPOINT = "midpoint", "Midpoint of the clearing interval"
@@ -137,6 +139,9 @@ class Order(models.Model):
         PARTIAL = "partial", "Partly filled"
         UNFILLED = "unfilled", "Not filled"
 
+    public_id = models.CharField(
+        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+    )
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="orders")
     division = models.ForeignKey(
         "divisions.Division", on_delete=models.PROTECT, related_name="orders"
@@ -183,6 +188,9 @@ class Order(models.Model):
 class Fill(models.Model):
     """The units one order got at the round's price; arbitration may re-price or void it."""
 
+    public_id = models.CharField(
+        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+    )
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="fill")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="fills")
     division = models.ForeignKey(

@@ -66,10 +66,15 @@ def ledger_visible_to(user: Any) -> QuerySet[Entry]:
         .annotate(total=Sum("amount"))
         .values("total")
     )
+    # Read only when the reference is an order: orders are shown by their opaque public id.
+    order_of_reference = Order.objects.filter(pk=OuterRef("transaction__reference_id")).values(
+        "public_id"
+    )[:1]
     entries = (
         Entry.objects.filter(account__division__isnull=False)
         .select_related("transaction", "account__asset")
         .annotate(balance=Subquery(running, output_field=BALANCE))
+        .annotate(order_public_id=Subquery(order_of_reference))
         .order_by("-id")
     )
     return _own(user, entries, "account__division")

@@ -15,6 +15,7 @@ from divisions.models import Division
 
 from ..models import Fill, Order, Round
 from .holdings import Holding, division_holdings
+from .rulings import with_rulings
 
 OPEN_ORDERS_SHOWN = 20
 FILLS_SHOWN = 10
@@ -61,7 +62,7 @@ def division_open_orders(*, division: Division, limit: int = OPEN_ORDERS_SHOWN) 
 
 def recent_fills(*, division: Division, limit: int = FILLS_SHOWN) -> list[Fill]:
     fills = Fill.objects.filter(division=division).select_related("round__market__asset", "order")
-    return list(fills.order_by("-round__cleared_at", "-pk")[:limit])
+    return with_rulings(list(fills.order_by("-round__cleared_at", "-pk")[:limit]))
 
 
 def dashboard_for(*, division: Division) -> Dashboard:

@@ -18,6 +18,7 @@ from ..models import Market, Order, Round
 from .history import DEFAULT_SPAN, History, price_history
 from .orders import order_result
 from .outcomes import demand_above, parse_curve, supply_below
+from .rulings import with_rulings
 
 UPCOMING = (Round.State.SCHEDULED, Round.State.OPEN)
 RESULTS = (Round.State.CLEARED, Round.State.SETTLED)
@@ -80,6 +81,7 @@ def market_page(*, slug: str, division: Division | None, span: str = DEFAULT_SPA
             mine = last_result.orders.filter(division=division).select_related("fill")
             mine = mine.exclude(state=Order.State.CANCELLED).order_by("pk")
             my_last = [order_result(last_result, order) for order in mine]
+            with_rulings([r.fill for r in my_last if r.fill is not None])
     return MarketPage(market, current, history, last_result, my_orders, closing, my_last)
 
 

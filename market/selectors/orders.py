@@ -19,6 +19,7 @@ from ..models import Fill, Order, Round, Side
 from ..rules import parse_limit, parse_quantity
 from .holdings import CENT
 from .outcomes import Outcome, facts_of, order_outcome, round_lines
+from .rulings import with_rulings
 
 ZERO = Decimal("0.00")
 
@@ -35,10 +36,11 @@ def division_orders(
     return orders.select_related("round__market__asset", "fill").order_by("-pk")
 
 
-def division_order(*, division: Division, order_id: int) -> Order:
-    """One of the division's orders; anyone else's is indistinguishable from a missing one."""
+def division_order(*, division: Division, public_id: str) -> Order:
+    """One of the division's orders by its public id; anyone else's is indistinguishable from a
+    missing one."""
     orders = Order.objects.select_related("round__market__asset", "fill")
-    return get_object_or_404(orders, pk=order_id, division=division)
+    return get_object_or_404(orders, public_id=public_id, division=division)
 
 
 @dataclass(frozen=True)
@@ -70,13 +72,26 @@ class RoundResult:
 
     @property
     def bought(self) -> tuple[int, Decimal]:
-        fills = [r.fill for r in self.orders if r.fill and r.order.is_bid]
-        return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
+        """Units and credits paid, after any ruling on the fills."""
+        return _totals([r.fill for r in self.orders if r.fill and r.order.is_bid])
 
     @property
     def sold(self) -> tuple[int, Decimal]:
-        fills = [r.fill for r in self.orders if r.fill and not r.order.is_bid]
-        return sum(f.quantity for f in fills), sum((f.amount for f in fills), ZERO)
+        """Units and credits received, after any ruling on the fills."""
+        return _totals([r.fill for r in self.orders if r.fill and not r.order.is_bid])
+
+    @property
+    def ruled(self) -> bool:
+        return any(getattr(r.fill, "ruling", None) for r in self.orders if r.fill)
+
+
+def _totals(fills: list[Fill]) -> tuple[int, Decimal]:
+    units, amount = 0, ZERO
+    for fill in fills:
+        ruling = getattr(fill, "ruling", None)
+        units += ruling.units if ruling else fill.quantity
+        amount += ruling.amount if ruling else fill.amount
+    return units, amount
 
 
 def outcome_summary(result: OrderResult) -> str:
@@ -125,6 +140,7 @@ def _fill_of(order: Order) -> Fill | None:
 
 
 def order_result(round_: Round, order: Order) -> OrderResult:
+    """One order's result; callers that show rulings run `with_rulings` on the fills first."""
     fill = _fill_of(order)
     outcome = None
     if round_.has_result and order.state != Order.State.CANCELLED:
@@ -145,6 +161,7 @@ def round_result(*, round_id: int, division: Division | None) -> RoundResult:
     if division is not None:
         orders = list(round_.orders.filter(division=division).select_related("fill").order_by("pk"))
     lines = round_lines(facts_of(round_)) if round_.has_result else []
+    with_rulings([fill for fill in map(_fill_of, orders) if fill is not None])
     return RoundResult(round_, lines, [order_result(round_, order) for order in orders])
 
 
@@ -172,6 +189,11 @@ class HoldPreview:
     @property
     def enough(self) -> bool:
         return self.left >= 0
+
+    @property
+    def zero_bid(self) -> bool:
+        """Allowed, but such a bid can only fill against asks at 0: worth a warning."""
+        return self.is_bid and self.limit is not None and self.limit == 0
 
 
 def available_of(*, division: Division, asset: Asset) -> Decimal:

@@ -21,6 +21,8 @@ from django.utils import timezone
 from divisions.models import Division
 from ledger.models import Account, Asset, Entry, LedgerTransaction, summed
 
+from ..models import Order
+
 # Balances are summed per transaction, then run in transaction order (ids only grow).
 STATEMENT_SQL = """
 WITH moves AS (
@@ -36,8 +38,10 @@ WITH moves AS (
          SUM(held_change) OVER (ORDER BY txn_id) AS held_balance
   FROM moves
 )
-SELECT t.*, r.available_change, r.held_change, r.available_balance, r.held_balance
+SELECT t.*, r.available_change, r.held_change, r.available_balance, r.held_balance,
+       o.public_id AS order_public_id
 FROM running r JOIN {txn} t ON t.id = r.txn_id
+LEFT JOIN {order} o ON t.reference_type_id = %(order_type)s AND o.id = t.reference_id
 WHERE {where}
 ORDER BY t.id DESC
 {page}
@@ -84,6 +88,7 @@ class Statement:
             entry=Entry._meta.db_table,
             account=Account._meta.db_table,
             txn=LedgerTransaction._meta.db_table,
+            order=Order._meta.db_table,
             where=where,
             page=page,
         )
@@ -92,6 +97,7 @@ class Statement:
             "held": Account.Kind.HELD,
             "division": self.division.pk,
             "asset": self.filters.asset.pk,
+            "order_type": ContentType.objects.get_for_model(Order).pk,
             **(extra or {}),
         }
         return LedgerTransaction.objects.raw(sql, params)
@@ -144,8 +150,15 @@ class StatementRow:
         return ContentType.objects.get_for_id(self.txn.reference_type_id).model  # cached
 
     @property
+    def reference_public_id(self) -> str:
+        """An order's opaque public id; other references are the division's own or public."""
+        return getattr(self.txn, "order_public_id", None) or ""
+
+    @property
     def reference_label(self) -> str:
         kind = self.reference_kind
+        if kind == "order":
+            return f"Order {self.reference_public_id}"
         return f"{kind.capitalize()} #{self.txn.reference_id}" if kind else ""
 
 

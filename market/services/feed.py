@@ -9,11 +9,14 @@ from events.services import Draft, events_emit
 
 from ..models import Order, Round
 
-FillRow = tuple[Hashable, int, int, str, int, Decimal, Decimal]  # as rounds.py writes them
+# as rounds.py writes them: the fill's public id first
+FillRow = tuple[str, Hashable, int, int, str, int, Decimal, Decimal]
 
 
 def fills_announce(*, round_: Round, rows: Iterable[FillRow]) -> None:
-    """One `order.filled` event per fill, to the order's division."""
+    """One `order.filled` event per fill, to the order's division. Orders and fills are named
+    by their public ids: database ids would show other divisions' activity (market.ids)."""
+    public = dict(Order.objects.filter(round=round_).values_list("id", "public_id"))
     events_emit(
         drafts=[
             Draft(
@@ -22,7 +25,8 @@ def fills_announce(*, round_: Round, rows: Iterable[FillRow]) -> None:
                 subject=Order,
                 subject_id=int(str(order_id)),
                 data={
-                    "order": order_id,
+                    "order": public[int(str(order_id))],
+                    "fill": fill_public_id,
                     "round": round_id,
                     "market": round_.market_id,
                     "side": str(side),
@@ -31,7 +35,7 @@ def fills_announce(*, round_: Round, rows: Iterable[FillRow]) -> None:
                     "amount": str(amount),
                 },
             )
-            for order_id, round_id, division_id, side, units, price, amount in rows
+            for fill_public_id, order_id, round_id, division_id, side, units, price, amount in rows
         ]
     )
 

@@ -120,7 +120,7 @@ def _own_open_order(user: Any, order_id: int) -> tuple[Order, Round, Market]:
     if order.division_id != division.pk:
         raise NotAllowed("You can only change your own division's orders.")
     if order.state != Order.State.OPEN:
-        raise InvalidState(f"Order #{order.pk} is {order.get_state_display().lower()}.")
+        raise InvalidState(f"Order {order.public_id} is {order.get_state_display().lower()}.")
     _refuse_unless_open(round_, round_.market)
     return order, round_, round_.market
 
@@ -163,7 +163,8 @@ def order_escrow_adjust(
         amount=delta,
         by=by,
         reference=order,
-        memo=memo or f"Escrow for order #{order.pk}: {order.side} {order.quantity} @ {order.limit}",
+        memo=memo
+        or f"Escrow for order {order.public_id}: {order.side} {order.quantity} @ {order.limit}",
     )
 
 

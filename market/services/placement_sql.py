@@ -13,9 +13,10 @@ from django.db import connection
 from ..models import IdempotencyRecord, Order
 
 _ORDER_UNLESS_OPPOSITE = (
-    'INSERT INTO market_order (round_id, division_id, side, quantity, "limit", state, seq,'
-    " placed_by_id, created_at, updated_at)"
-    " SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM market_order"
+    'INSERT INTO market_order (public_id, round_id, division_id, side, quantity, "limit", state,'
+    " seq, placed_by_id, created_at, updated_at)"
+    " SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s"
+    " WHERE NOT EXISTS (SELECT 1 FROM market_order"
     " WHERE round_id = %s AND division_id = %s AND side = %s AND state = %s) RETURNING id"
 )
 
@@ -27,6 +28,7 @@ def order_insert_unless_opposite(order: Order, opposite: str) -> bool:
     field = Order._meta.get_field("limit")
     at = ops.adapt_datetimefield_value(order.created_at)
     params: list[Any] = [
+        order.public_id,
         order.round_id,
         order.division_id,
         str(order.side),

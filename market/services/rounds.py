@@ -20,6 +20,7 @@ from ledger.models import Account, LedgerTransaction
 from oversight.services import guarantees, health
 
 from .. import clearing
+from ..ids import new_public_id
 from ..locks import round_for_update
 from ..models import Fill, Market, Order, Round
 from . import feed, orders
@@ -28,7 +29,16 @@ log = logging.getLogger("tokenhub.rounds")
 State = Round.State
 UPCOMING = (State.SCHEDULED, State.OPEN)
 MONEY = DecimalField(max_digits=30, decimal_places=2)
-FILL_COLUMNS = ("order_id", "round_id", "division_id", "side", "quantity", "price", "amount")
+FILL_COLUMNS = (
+    "public_id",
+    "order_id",
+    "round_id",
+    "division_id",
+    "side",
+    "quantity",
+    "price",
+    "amount",
+)
 FILL_COPY = f"COPY market_fill ({', '.join(FILL_COLUMNS)}) FROM STDIN"
 
 
@@ -165,6 +175,7 @@ def _record_fills(
             )
     rows = [
         (
+            new_public_id(),
             order_id,
             round_.pk,
             divisions[order_id],

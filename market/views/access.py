@@ -5,8 +5,9 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 
@@ -40,7 +41,12 @@ def viewed_division(request: HttpRequest) -> Division | None:
             raise Refused("You can see only your own division's orders and ledger.")
         return own
     if wanted and roles.sees_everything(request.user):
-        return get_object_or_404(Division, slug=wanted)
+        division = Division.objects.filter(slug=wanted).first()
+        if division is None:
+            raise Http404(
+                _("There is no division “%(slug)s”: pick one from the list.") % {"slug": wanted}
+            )
+        return division
     if wanted:
         raise Refused("Only management and auditors can see other divisions.")
     return None

@@ -4,6 +4,8 @@ Every form works as a plain POST that re-renders with inline errors and what was
 only swaps the form in place and refreshes the hold preview as the user types.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,12 +15,17 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from divisions.models import Division
 
+from .. import roles
 from ..errors import MarketError, NotAllowed
 from ..forms import OrderChangeForm, OrderForm, OrdersFilterForm
+from ..ids import PATTERN
 from ..models import Order, Round
 from ..selectors.orders import division_order, division_orders, hold_preview, order_result
+from ..selectors.rulings import with_rulings
 from ..services import orders as services
 from .access import Refused, is_htmx, page, trading_division, viewed_division
+
+PUBLIC_ID = re.compile(PATTERN)
 
 
 def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
@@ -39,7 +46,8 @@ def _held(order: Order) -> str:
 def order_place(request: HttpRequest, round_id: int) -> HttpResponse:
     division = trading_division(request)
     round_ = _open_round(round_id)
-    form = OrderForm(request.POST or None, initial={"side": request.GET.get("side", "buy")})
+    side = request.GET.get("side", "buy")
+    form = OrderForm(request.POST or None, round_=round_, initial={"side": side})
     if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
         try:
             order = services.order_place(user=request.user, round_id=round_.pk, **form.cleaned_data)
@@ -51,6 +59,7 @@ def order_place(request: HttpRequest, round_id: int) -> HttpResponse:
             order.round = round_
             noun = "Bid" if order.is_bid else "Ask"
             message = f"{noun} placed: {order.quantity} at {order.limit}; {_held(order)}."
+            message = " ".join([message, *form.warnings])
             return _done(request, reverse("market", args=[round_.market.slug]), message)
     data = request.POST or {"side": form["side"].value()}
     context = {
@@ -74,8 +83,9 @@ def order_preview(request: HttpRequest, round_id: int) -> HttpResponse:
     division = trading_division(request)
     round_ = _open_round(round_id)
     order = None
-    if request.GET.get("order", "").isdigit():
-        order = division_order(division=division, order_id=int(request.GET["order"]))
+    public_id = request.GET.get("order", "")
+    if PUBLIC_ID.fullmatch(public_id):
+        order = division_order(division=division, public_id=public_id)
     side = order.side if order else request.GET.get("side", "buy")
     preview = hold_preview(
         division=division,
@@ -89,9 +99,9 @@ def order_preview(request: HttpRequest, round_id: int) -> HttpResponse:
 
 
 @page
-def order_change(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_change(request: HttpRequest, order_id: str) -> HttpResponse:
     division = trading_division(request)
-    order = division_order(division=division, order_id=order_id)
+    order = division_order(division=division, public_id=order_id)
     form = OrderChangeForm.for_order(order, request.POST or None)
     if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
         try:
@@ -103,9 +113,10 @@ def order_change(request: HttpRequest, order_id: int) -> HttpResponse:
         else:
             changed.round = order.round
             message = (
-                f"Order #{changed.pk} changed: {changed.quantity} at {changed.limit}; "
+                f"Order {changed.public_id} changed: {changed.quantity} at {changed.limit}; "
                 f"{_held(changed)}."
             )
+            message = " ".join([message, *form.warnings])
             return _done(request, reverse("market", args=[order.round.market.slug]), message)
     data = request.POST or {"quantity": order.quantity, "limit": order.limit}
     context = {
@@ -127,9 +138,9 @@ def order_change(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @page
-def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
     division = trading_division(request)
-    order = division_order(division=division, order_id=order_id)
+    order = division_order(division=division, public_id=order_id)
     error = ""
     if request.method == "POST":
         try:
@@ -137,7 +148,9 @@ def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
         except MarketError as refusal:
             error = refusal.message
         else:
-            message = f"Order #{order.pk} cancelled; {_held(order).replace('held', 'released')}."
+            message = (
+                f"Order {order.public_id} cancelled; {_held(order).replace('held', 'released')}."
+            )
             return _done(request, reverse("market", args=[order.round.market.slug]), message)
     context = {"order": order, "round": order.round, "market": order.round.market, "error": error}
     return render(request, "market/order_cancel.html", context, status=409 if error else 200)
@@ -166,11 +179,19 @@ def orders(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     division = viewed_division(request)
     if division is None:
         raise Refused("Orders belong to a division; you are not a member of one.")
-    order = division_order(division=division, order_id=order_id)
+    order = division_order(division=division, public_id=order_id)
     result = order_result(order.round, order)
-    context = {"result": result, "order": order, "round": order.round, "market": order.round.market}
+    if result.fill is not None:
+        with_rulings([result.fill])
+    context = {
+        "result": result,
+        "order": order,
+        "round": order.round,
+        "market": order.round.market,
+        "placed_by_agent": roles.is_demo_agent(order.placed_by),
+    }
     return render(request, "market/order.html", context)

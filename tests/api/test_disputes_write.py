@@ -22,7 +22,7 @@ CLAIM = {
 def test_a_lead_files_a_dispute_about_a_fill_once_whatever_the_retries(book, lead, other_lead):
     client = token_client(lead)
     headers = {"HTTP_IDEMPOTENCY_KEY": "file-1"}
-    body = {**CLAIM, "fill": book.fill.pk}
+    body = {**CLAIM, "fill": book.fill.public_id}
     first = client.post("/api/disputes/", body, format="json", **headers)
     assert first.status_code == 201, first.content
     again = client.post("/api/disputes/", body, format="json", **headers)
@@ -33,7 +33,7 @@ def test_a_lead_files_a_dispute_about_a_fill_once_whatever_the_retries(book, lea
     filed = first.json()
     assert (filed["state"], filed["fill"], filed["claimed_amount"]) == (
         "filed",
-        book.fill.pk,
+        book.fill.public_id,
         "3.00",
     )
     assert {p["role"] for p in filed["parties"]} == {"filer", "counterparty"}
@@ -53,7 +53,7 @@ def test_a_lead_files_about_a_round_it_traded_in(book, lead):
 
 
 def test_filing_refusals_say_why(book, lead, member, other_lead):
-    body = {**CLAIM, "fill": book.fill.pk}
+    body = {**CLAIM, "fill": book.fill.public_id}
     refused = session_client(member).post("/api/disputes/", body, format="json")
     assert (refused.status_code, refused.json()["detail"]) == (
         403,

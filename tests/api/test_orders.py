@@ -117,8 +117,8 @@ def test_invalid_input_is_a_400_with_per_field_errors(agent, book):
     assert body["code"] == "invalid"
     assert body["errors"] == {
         "side": ['"hold" is not a valid choice.'],
-        "quantity": ["Ensure this value is greater than or equal to 1."],
-        "limit": ["Ensure that there are no more than 2 decimal places."],
+        "quantity": ["Quantity must be at least 1 unit."],
+        "limit": ["Use at most 2 decimal places."],
     }
     assert body["detail"] == 'Invalid input. side: "hold" is not a valid choice.'
 
@@ -126,7 +126,7 @@ def test_invalid_input_is_a_400_with_per_field_errors(agent, book):
 @pytest.mark.parametrize(
     ("changes", "status", "fields", "detail"),
     [
-        ({"limit": "1.005"}, 400, ["limit"], "Invalid input. limit: Ensure that there are no"),
+        ({"limit": "1.005"}, 400, ["limit"], "Invalid input. limit: Use at most 2 decimal places."),
         ({"round": 999999}, 400, ["round"], "There is no round 999999."),
         ({"quantity": 10**6, "limit": "5.00"}, 409, [], "Insufficient funds: Division"),
     ],
@@ -163,19 +163,19 @@ def test_malformed_json_is_a_400_not_a_500(agent, db):
 
 def test_changing_and_cancelling_move_the_escrow(agent, book, division):
     before = credits(division)
-    changed = agent.patch(f"/api/orders/{book.order.pk}/", {"quantity": 7}, format="json")
+    changed = agent.patch(f"/api/orders/{book.order.public_id}/", {"quantity": 7}, format="json")
     assert changed.status_code == 200
     assert changed.json()["quantity"] == 7
     assert credits(division) == (before[0] - Decimal("5.00"), before[1] + Decimal("5.00"))
-    cancelled = agent.post(f"/api/orders/{book.order.pk}/cancel/")
+    cancelled = agent.post(f"/api/orders/{book.order.public_id}/cancel/")
     assert cancelled.json()["state"] == "cancelled"
-    again = agent.post(f"/api/orders/{book.order.pk}/cancel/")
+    again = agent.post(f"/api/orders/{book.order.public_id}/cancel/")
     assert again.status_code == 409
-    assert again.json()["detail"] == f"Order #{book.order.pk} is cancelled."
+    assert again.json()["detail"] == f"Order {book.order.public_id} is cancelled."
 
 
 def test_a_change_with_nothing_to_change_is_a_400(agent, book):
-    response = agent.patch(f"/api/orders/{book.order.pk}/", {}, format="json")
+    response = agent.patch(f"/api/orders/{book.order.public_id}/", {}, format="json")
     assert response.status_code == 400
     assert response.json()["detail"] == "Give a new quantity or a new price to change the order."
 
@@ -194,14 +194,14 @@ def test_sealed_bids_another_division_never_sees_our_orders(book, other_lead, ma
     # then: before clearing they see only their own
     listed = other.get("/api/orders/", {"round": book.current.pk}).json()["results"]
     assert {o["division"] for o in listed} == {other_lead.membership.division_id}
-    assert other.get(f"/api/orders/{book.order.pk}/").status_code == 404
-    patched = other.patch(f"/api/orders/{book.order.pk}/", {"quantity": 1}, format="json")
+    assert other.get(f"/api/orders/{book.order.public_id}/").status_code == 404
+    patched = other.patch(f"/api/orders/{book.order.public_id}/", {"quantity": 1}, format="json")
     assert patched.status_code == 404
     # and: after clearing, still only the aggregate is public
     factories.close_and_finish(book.current)
-    assert other.get(f"/api/orders/{book.order.pk}/").status_code == 404
+    assert other.get(f"/api/orders/{book.order.public_id}/").status_code == 404
     fills = other.get("/api/fills/", {"round": book.settled.pk}).json()["results"]
-    assert [f["id"] for f in fills] == [book.other_fill.pk]
+    assert [f["id"] for f in fills] == [book.other_fill.public_id]
     result = other.get(f"/api/rounds/{book.settled.pk}/result/").json()
     assert set(result) == {
         "round",

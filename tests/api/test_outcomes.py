@@ -25,7 +25,7 @@ def cleared(division, other_division, lead, other_lead):
 
 def test_an_order_carries_the_outcome_the_round_page_shows(cleared, lead):
     round_, mine, _ = cleared
-    outcome = token_client(lead).get(f"/api/orders/{mine.pk}/").json()["outcome"]
+    outcome = token_client(lead).get(f"/api/orders/{mine.public_id}/").json()["outcome"]
     assert outcome["state"] == "partial"
     assert outcome["filled"] == 5
     assert outcome["summary"] == (
@@ -42,7 +42,7 @@ def test_an_order_carries_the_outcome_the_round_page_shows(cleared, lead):
 def test_a_fill_carries_its_orders_outcome(cleared, other_lead):
     _, _, theirs = cleared
     fill = Fill.objects.get(order=theirs)
-    body = token_client(other_lead).get(f"/api/fills/{fill.pk}/").json()
+    body = token_client(other_lead).get(f"/api/fills/{fill.public_id}/").json()
     assert body["outcome"]["state"] == "filled"
     assert body["outcome"]["summary"] == "Sold 5 of 5 at 2.50: received 12.50 credits."
     assert body["outcome"]["needed"] is None
@@ -51,7 +51,7 @@ def test_a_fill_carries_its_orders_outcome(cleared, other_lead):
 def test_the_round_result_lists_only_the_callers_orders_with_outcomes(cleared, lead, other_lead):
     round_, mine, theirs = cleared
     result = token_client(lead).get(f"/api/rounds/{round_.pk}/result/").json()
-    assert [order["id"] for order in result["orders"]] == [mine.pk]
+    assert [order["id"] for order in result["orders"]] == [mine.public_id]
     assert result["orders"][0]["outcome"]["state"] == "partial"
     assert result["lines"] == [
         "5 units traded at 2.50 for every buyer and seller.",
@@ -59,7 +59,7 @@ def test_the_round_result_lists_only_the_callers_orders_with_outcomes(cleared, l
         "the clearing price is 2.50.",
     ]
     theirs_seen = token_client(other_lead).get(f"/api/rounds/{round_.pk}/result/").json()
-    assert [order["id"] for order in theirs_seen["orders"]] == [theirs.pk]
+    assert [order["id"] for order in theirs_seen["orders"]] == [theirs.public_id]
 
 
 def test_management_sees_the_result_without_anyones_orders(cleared, management):
@@ -71,7 +71,7 @@ def test_management_sees_the_result_without_anyones_orders(cleared, management):
 
 def test_an_open_and_a_cancelled_order_say_so(book, lead):
     client = token_client(lead)
-    outcome = client.get(f"/api/orders/{book.order.pk}/").json()["outcome"]
+    outcome = client.get(f"/api/orders/{book.order.public_id}/").json()["outcome"]
     assert outcome == {
         "state": "open",
         "filled": 0,
@@ -79,7 +79,7 @@ def test_an_open_and_a_cancelled_order_say_so(book, lead):
         "summary": "Open: sealed until the round closes and clears.",
         "lines": [],
     }
-    cancelled = client.post(f"/api/orders/{book.order.pk}/cancel/").json()["outcome"]
+    cancelled = client.post(f"/api/orders/{book.order.public_id}/cancel/").json()["outcome"]
     assert cancelled["summary"] == "Cancelled before the close; its hold was released."
 
 
@@ -92,7 +92,7 @@ def test_an_unfilled_bid_is_told_the_limit_it_would_have_needed(division, other_
     ask(seller, round_, 5, "2.00")
     bid(factories.trader(), round_, 5, "2.20")
     factories.close_and_finish(round_)
-    outcome = token_client(buyer).get(f"/api/orders/{low.pk}/").json()["outcome"]
+    outcome = token_client(buyer).get(f"/api/orders/{low.public_id}/").json()["outcome"]
     assert outcome["state"] == "unfilled"
     assert outcome["summary"] == "Nothing bought; the whole hold came back."
     assert outcome["needed"] is not None
@@ -102,7 +102,7 @@ def test_an_unfilled_bid_is_told_the_limit_it_would_have_needed(division, other_
 def test_the_outcome_is_in_the_readers_language(cleared, lead):
     _, mine, _ = cleared
     client = token_client(lead)
-    body = client.get(f"/api/orders/{mine.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+    body = client.get(f"/api/orders/{mine.public_id}/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
     assert body["outcome"]["summary"] == (
         "以 2.50 买入 6 中的 5：支付 12.50 积分；冻结的 18.00 中退回 5.50。"
     )

@@ -34,7 +34,7 @@ def test_a_filtered_statement_keeps_true_balances(agent, book):
         ("-12.50", "962.50"),
         ("-30.00", "970.00"),
     ]
-    assert rows[0]["reference"] == f"order:{book.order.pk}"
+    assert rows[0]["reference"] == f"order:{book.order.public_id}"
 
 
 def test_the_statement_filters_by_time(agent, book):

@@ -65,7 +65,7 @@ def test_a_read_token_cannot_trade(book, lead):
     assert response.status_code == 403
     assert response.json()["code"] == "scope_missing"
     assert "lacks the 'trade' scope" in response.json()["detail"]
-    assert client.post(f"/api/orders/{book.order.pk}/cancel/").status_code == 403
+    assert client.post(f"/api/orders/{book.order.public_id}/cancel/").status_code == 403
     assert client.get("/api/orders/").status_code == 200
 
 

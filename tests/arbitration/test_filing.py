@@ -94,7 +94,7 @@ def test_one_open_dispute_per_fill(book):
     [
         ({"statement": "  "}, "Say what went wrong"),
         ({"claimed_amount": Decimal("-1")}, "cannot be negative"),
-        ({"claimed_amount": Decimal("0.001")}, "more than 2 decimal places"),
+        ({"claimed_amount": Decimal("0.001")}, "at most 2 decimal places"),
         ({"subject": "price"}, "filed from the fill"),
     ],
 )
@@ -102,3 +102,14 @@ def test_a_claim_is_checked_with_a_message(book, overrides, message):
     with pytest.raises(MarketError, match=message):
         file_fill_dispute(book, **overrides)
     assert not Dispute.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["١٢", "１２", "1e3", "12.345", "-1"])
+def test_a_claim_is_read_as_strictly_as_an_order(book, amount):
+    with pytest.raises(MarketError) as refused:
+        file_fill_dispute(book, claimed_amount=amount)
+    assert refused.value.field == "claimed_amount"
+
+
+def test_a_claim_of_minus_zero_is_zero(book):
+    assert file_fill_dispute(book, claimed_amount="-0").claimed_amount == Decimal("0.00")

@@ -207,7 +207,9 @@ def test_each_unit_of_a_fill_is_re_priced_or_voided_once(book, arbiter, second_a
     services.dispute_finalise(dispute_id=first.pk)
     # b1's fill is spent; b2's 4 units are matched to what is left of the sellers' fills (2 + 2)
     again = taken(book, arbiter)
-    with pytest.raises(InvalidState, match=f"Fill #{book.fill(book.b1).pk} was already re-priced"):
+    with pytest.raises(
+        InvalidState, match=f"Fill {book.fill(book.b1).public_id} was already re-priced"
+    ):
         rule(again, arbiter, "price_adjustment", new_price=D("2.40"))
     other = services.dispute_file(user=book.b2, claim=claim(), fill_id=book.fill(book.b2).pk)
     services.dispute_take(dispute_id=other.pk, by=second_arbiter)

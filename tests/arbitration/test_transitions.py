@@ -183,3 +183,21 @@ def test_a_member_reads_but_does_not_act(book):
     member = factories.member_of(book.s1.membership.division, may_trade=True)
     with pytest.raises(NotAllowed, match="Only a division lead may act"):
         services.response_submit(dispute_id=dispute.pk, user=member, body="Hi")
+
+
+def test_a_response_after_the_deadline_is_refused_until_management_reopens(book, arbiter):
+    # given: the response deadline set at filing has passed
+    dispute = file_fill_dispute(book)
+    past = timezone.now() - timedelta(minutes=1)
+    Dispute.objects.filter(pk=dispute.pk).update(response_due=past)
+    # when / then
+    with pytest.raises(
+        InvalidState, match="The response deadline passed on .* responses are closed"
+    ):
+        services.response_submit(dispute_id=dispute.pk, user=book.s1, body="Late.")
+    assert not dispute.responses.exists()
+    # management reopens the window by asking for responses again
+    services.dispute_take(dispute_id=dispute.pk, by=arbiter)
+    services.dispute_request_response(dispute_id=dispute.pk, by=arbiter)
+    services.response_submit(dispute_id=dispute.pk, user=book.s1, body="In time now.")
+    assert dispute.responses.count() == 1

@@ -56,9 +56,9 @@ def test_parties_members_management_and_auditors_see_it(client, book, auditor, a
 
 def test_a_lead_files_from_a_fill(client, book):
     client.force_login(book.b1)
-    url = reverse("disputes:file") + f"?fill={book.fill(book.b1).pk}"
+    url = reverse("disputes:file") + f"?fill={book.fill(book.b1).public_id}"
     page = client.get(url)
-    assert "Your fill #" in page.content.decode()
+    assert f"Your fill {book.fill(book.b1).public_id}" in page.content.decode()
     data = {
         "subject": "delivery",
         "category": "delivery",
@@ -76,7 +76,7 @@ def test_a_lead_files_from_a_fill(client, book):
 def test_filing_refusals_are_shown_on_the_form(client, book):
     file_fill_dispute(book)
     client.force_login(book.b1)
-    url = reverse("disputes:file") + f"?fill={book.fill(book.b1).pk}"
+    url = reverse("disputes:file") + f"?fill={book.fill(book.b1).public_id}"
     data = {"subject": "fill", "category": "pricing", "claimed_remedy": "compensation"}
     response = client.post(url, {**data, "claimed_amount": "1", "statement": "Again"})
     assert response.status_code == 400
@@ -85,7 +85,7 @@ def test_filing_refusals_are_shown_on_the_form(client, book):
 
 def test_nobody_opens_the_filing_form_for_another_divisions_fill(client, book):
     client.force_login(book.b2)
-    url = reverse("disputes:file") + f"?fill={book.fill(book.b1).pk}"
+    url = reverse("disputes:file") + f"?fill={book.fill(book.b1).public_id}"
     assert client.get(url).status_code == 404
     assert client.get(reverse("disputes:file")).status_code == 404
 

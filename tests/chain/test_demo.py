@@ -24,7 +24,8 @@ def test_the_demo_runs_the_whole_loop_and_seeding_twice_changes_nothing():
     demo.seed_chain()
     demo.seed_chain()
     demo.start()
-    assert Window.objects.count() == 2 * demo.AHEAD
+    # the next window's gate may have just closed (the last 3 minutes before it starts)
+    assert 2 * (demo.AHEAD - 1) <= Window.objects.count() <= 2 * demo.AHEAD
     open_rounds = Round.objects.filter(state="open", market__window__isnull=False)
     assert open_rounds.exists()
     assert all(r.orders.exists() for r in open_rounds)

@@ -50,7 +50,7 @@ def test_window_labels_say_the_dates(settings):
     assert windows.window_label(day, day + timedelta(days=7)) == "30 Nov–6 Dec"
     assert windows.window_label(day, day + timedelta(days=1)) == "30 Nov"
     start = day + timedelta(hours=14)
-    assert windows.window_label(start, start + timedelta(minutes=10)) == "30 Nov 14:00–14:10"
+    assert windows.window_label(start, start + timedelta(minutes=10)) == "30 Nov 14:00–14:10 UTC"
 
 
 def test_rounds_stop_at_gate_closure():

@@ -18,12 +18,13 @@ def kinds(client, **params):
 def test_a_fill_and_a_settlement_reach_both_divisions_feeds(book, lead, other_lead):
     fill, other = book.fill, book.other_fill
     assert kinds(token_client(lead)) == [
-        ("order.filled", "order", fill.order_id),
-        ("round.settled", "round", book.settled.pk),
+        ("order.filled", "order", fill.order.public_id),
+        ("round.settled", "round", str(book.settled.pk)),
     ]
     event = token_client(other_lead).get("/api/events/").json()["results"][0]
     assert event["data"] == {
-        "order": other.order_id,
+        "order": other.order.public_id,
+        "fill": other.public_id,
         "round": book.settled.pk,
         "market": book.market.pk,
         "side": "sell",

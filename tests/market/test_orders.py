@@ -85,13 +85,13 @@ def test_an_ask_beyond_holdings_is_refused(round_, seller):
     [
         (0, "1.00", "at least 1 unit"),
         (-3, "1.00", "at least 1 unit"),
-        ("2.5", "1.00", "positive whole number"),
-        ("ten", "1.00", "positive whole number"),
+        ("2.5", "1.00", "whole number written with the digits 0-9"),
+        ("ten", "1.00", "whole number written with the digits 0-9"),
         (1, "-1.00", "cannot be negative"),
-        (1, "1.005", "not on the tick grid: use a multiple of 0.01"),
-        (1, "abc", "is not a number"),
-        (1, "NaN", "not a finite number"),
-        (1, "Infinity", "not a finite number"),
+        (1, "1.005", "Use at most 2 decimal places"),
+        (1, "abc", "Write an amount with the digits 0-9"),
+        (1, "NaN", "Write an amount with the digits 0-9"),
+        (1, "Infinity", "Write an amount with the digits 0-9"),
     ],
 )
 def test_bad_orders_are_refused_with_a_message_naming_the_problem(

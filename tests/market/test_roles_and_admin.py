@@ -132,3 +132,24 @@ def test_a_rule_change_applies_from_the_next_round(client, management):
     market.save()
     buyer = factories.trader(Decimal(100))
     factories.bid(buyer, round_, 1, "1.01")  # the open round keeps its 0.01 tick
+
+
+def test_demo_orders_are_placed_by_each_divisions_demo_agent(client, db):
+    from chain import demo as chain_demo
+    from market import demo, roles
+    from market.models import Order
+
+    demo.seed_all()
+    chain_demo.seed_chain()
+    chain_demo.start()  # the windows' rounds open and the demo trades in them
+    placed = Order.objects.select_related("placed_by", "division")
+    assert placed.exists()
+    for order in placed:
+        assert order.placed_by.username == f"{order.division.slug}-demo-agent"
+        assert roles.is_demo_agent(order.placed_by)
+        assert not order.placed_by.has_usable_password()
+    order = placed.first()
+    client.force_login(factories.lead_of(order.division))
+    page = client.get(reverse("order", args=[order.public_id])).content.decode()
+    assert f"by {order.placed_by.username}" in page
+    assert "an automated trader of the demo, not a person" in page

@@ -31,18 +31,20 @@ def test_a_lead_never_sees_another_divisions_sealed_order(as_user, buyer, seller
         page = client.get(url).content.decode()
         assert "3.33" not in page, url
     for url in (
-        f"/orders/{theirs.pk}/",
-        f"/orders/{theirs.pk}/change/",
-        f"/orders/{theirs.pk}/cancel/",
+        f"/orders/{theirs.public_id}/",
+        f"/orders/{theirs.public_id}/change/",
+        f"/orders/{theirs.public_id}/cancel/",
     ):
         assert client.get(url).status_code == 404, url
-    assert client.post(f"/orders/{theirs.pk}/cancel/").status_code == 404
+    assert client.post(f"/orders/{theirs.public_id}/cancel/").status_code == 404
     assert (
-        client.post(f"/orders/{theirs.pk}/change/", {"quantity": 1, "limit": "1.00"}).status_code
+        client.post(
+            f"/orders/{theirs.public_id}/change/", {"quantity": 1, "limit": "1.00"}
+        ).status_code
         == 404
     )
     preview = client.get(
-        f"/rounds/{round_.pk}/orders/preview/?order={theirs.pk}&quantity=1&limit=1"
+        f"/rounds/{round_.pk}/orders/preview/?order={theirs.public_id}&quantity=1&limit=1"
     )
     assert preview.status_code == 404
     assert Order.objects.get(pk=theirs.pk).state == "open"
@@ -67,8 +69,8 @@ def test_a_member_without_trade_rights_sees_the_division_but_cannot_place_orders
             {"side": "buy", "quantity": "1", "limit": "1.00"},
         ),
         ("get", f"/rounds/{round_.pk}/orders/preview/", {"quantity": "1", "limit": "1.00"}),
-        ("post", f"/orders/{order.pk}/change/", {"quantity": "1", "limit": "1.00"}),
-        ("post", f"/orders/{order.pk}/cancel/", {}),
+        ("post", f"/orders/{order.public_id}/change/", {"quantity": "1", "limit": "1.00"}),
+        ("post", f"/orders/{order.public_id}/cancel/", {}),
     ]:
         response = getattr(client, method)(url, data)
         assert response.status_code == 403, url

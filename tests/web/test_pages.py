@@ -92,7 +92,7 @@ def test_the_round_result_shows_my_fills_what_i_paid_and_why(as_user, buyer, sel
         "no bid ahead of the other bids within the round&#x27;s floor and cap "
         "would have filled all 6" in page
     )
-    assert f'data-testid="outcome-{order.pk}"' in page
+    assert f'data-testid="outcome-{order.public_id}"' in page
     seller_page = as_user(seller).get(f"/rounds/{round_.pk}/").content.decode()
     assert "Sold 5 of 5 at 2.50: received 12.50 credits." in seller_page
 
@@ -116,7 +116,7 @@ def test_the_statement_runs_available_and_held_balances(as_user, buyer, round_):
     client = as_user(buyer)
     page = client.get("/ledger/").content.decode()
     assert "Escrow hold" in page
-    assert f"Order #{order.pk}" in page
+    assert f"Order {order.public_id}" in page
     rows = statement_rows(client)
     assert [
         (

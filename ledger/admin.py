@@ -1,10 +1,8 @@
 """Ledger records in admin: visible to those with view rights, changed by nobody."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet, Sum
 from django.http import HttpRequest
 
 from .models import Account, Asset, Entry, LedgerTransaction
@@ -35,14 +33,15 @@ class ReadOnlyInline(ReadOnly, admin.TabularInline):
 
 class EntryInline(ReadOnlyInline):
     model = Entry
-    fields = ["account", "amount"]
-    readonly_fields = ["account", "amount"]
+    fields = ["account", "amount", "balance_after"]
+    readonly_fields = ["account", "amount", "balance_after"]
 
 
 @admin.register(LedgerTransaction)
 class LedgerTransactionAdmin(ReadOnlyAdmin):
     list_display = [
         "id",
+        "public_id",
         "created_at",
         "reason",
         "memo",
@@ -51,7 +50,7 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
         "reference_id",
     ]
     list_filter = ["reason", "created_at", "reference_type"]
-    search_fields = ["memo", "key"]
+    search_fields = ["memo", "key", "=public_id"]
     date_hierarchy = "created_at"
     inlines = [EntryInline]
     list_select_related = ["created_by", "reference_type"]
@@ -59,7 +58,7 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
 
 @admin.register(Entry)
 class EntryAdmin(ReadOnlyAdmin):
-    list_display = ["id", "transaction", "account", "amount"]
+    list_display = ["id", "transaction", "account", "amount", "balance_after"]
     list_filter = ["account__asset", "account__division", "account__kind", "transaction__reason"]
     list_select_related = ["transaction", "account__asset", "account__division"]
     search_fields = ["transaction__memo"]
@@ -70,13 +69,6 @@ class AccountAdmin(ReadOnlyAdmin):
     list_display = ["id", "division", "asset", "kind", "balance"]
     list_filter = ["asset", "division", "kind"]
     list_select_related = ["division", "asset"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Account]:
-        return super().get_queryset(request).annotate(_balance=Sum("entries__amount"))
-
-    @admin.display(description="Balance (sum of entries)", ordering="_balance")
-    def balance(self, account: Account) -> Decimal:
-        return getattr(account, "_balance", None) or Decimal("0.00")
 
 
 @admin.register(Asset)

@@ -56,7 +56,12 @@ def account_get(*, asset: Asset, division: Division | None, kind: str) -> Accoun
 
 
 def balances_of(account_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The accounts' balances (one row each, not a sum of their history)."""
     return defaultdict(lambda: Decimal("0.00"), ledger_sql.balances(account_ids))
+
+
+def balance_of(account: Account) -> Decimal:
+    return balances_of([account.pk])[account.pk]
 
 
 def _check_legs(legs: Sequence[Leg]) -> None:
@@ -84,9 +89,11 @@ def _post(
 ) -> LedgerTransaction:
     """Post balanced entries; the caller holds the transaction.
 
-    Locks every account involved (by pk) unless the caller already did (`locked`), then refuses
-    if any division account would go below zero. With a `key`, a second post under the same key
-    returns the first, unchanged.
+    Locks every account involved (by pk) unless the caller already did (`locked`, read with their
+    balances under the lock), then refuses if any division account would go below zero (the
+    database's CHECK refuses it too). Issuance accounts need no lock: they have no floor, and
+    the posting's own update moves their balance atomically. With a `key`, a second post under
+    the same key returns the first, unchanged.
     """
     _check_legs(legs)
     if key is not None:
@@ -98,11 +105,11 @@ def _post(
     moved: dict[int, Decimal] = defaultdict(Decimal)
     for leg in legs:
         moved[leg.account.pk] += leg.amount
-    before = balances_of(moved)
     for pk, delta in moved.items():
-        if locked[pk].division_id is not None and before[pk] + delta < 0:
-            raise _insufficient(locked[pk], before[pk], -delta)
-    return ledger_sql.transaction_insert(
+        account = locked[pk]
+        if account.division_id is not None and account.balance + delta < 0:
+            raise _insufficient(account, account.balance, -delta)
+    txn = ledger_sql.transaction_insert(
         reason=reason,
         memo=memo[:300],
         created_at=timezone.now(),
@@ -112,6 +119,10 @@ def _post(
         key=key,
         entries=[(pk, delta) for pk, delta in moved.items() if delta != 0],
     )
+    for pk, delta in moved.items():
+        if locked[pk].division_id is not None:  # locked: its balance was read under the lock
+            locked[pk].balance += delta
+    return txn
 
 
 # Public, atomic; the functions below call `_post` inside their own transaction (one savepoint).

@@ -45,6 +45,7 @@ MANAGED_MODELS = {
 MANAGEMENT_EXTRA = {
     ("ledger", "grant_credits"),
     ("ledger", "mint_units"),
+    ("ledger", "reconciliation_alerts"),
     ("oversight", "delete_positionlimit"),
     ("oversight", "delete_guarantee"),
     ("oversight", "delete_healthalert"),

@@ -92,7 +92,7 @@ def _csv(statement: Statement, division: Division, asset: Asset) -> StreamingHtt
             txn = row.txn
             yield writer.writerow(
                 [
-                    txn.pk,
+                    txn.public_id,  # not the sequential pk: it would count others' activity
                     txn.created_at.isoformat(),
                     txn.reason,
                     _cell(txn.memo),

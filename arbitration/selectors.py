@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from ledger.models import Entry
 from market import roles
-from market.models import Entry, Fill, Round
+from market.models import Fill, Round
 
 from .models import Dispute, DisputeEvent, Evidence, Message, Party, Response, Ruling, RulingEffect
 from .models.disputes import HEARING_STATES, OPEN_STATES, State

@@ -154,8 +154,11 @@ def seed(divisions: int, markets: int, round_minutes: int = 1) -> tuple[list[str
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from market.models import Asset, Division, Market, Membership
-    from market.services import ledger, tokens
+    from divisions.models import Division
+    from ledger import services as ledger
+    from ledger.models import Asset
+    from market.models import Market, Membership
+    from market.services import tokens
 
     now = timezone.now()
     market_ids = []

@@ -110,7 +110,8 @@ def wait_until_settled(seconds: float) -> bool:
 def check(clients: list[Client]) -> bool:
     from django.db.models import Count, Q, Sum
 
-    from market.models import Account, Entry, Fill, LedgerTransaction, Order, Round
+    from ledger.models import Account, Entry, LedgerTransaction
+    from market.models import Fill, Order, Round
     from market.selectors import asset_totals
 
     rounds = Round.objects.aggregate(

@@ -97,7 +97,8 @@ def expected(round_id: int):  # type: ignore[no-untyped-def]
 
 
 def verify(round_id: int, want) -> bool:  # type: ignore[no-untyped-def]
-    from market.models import Fill, LedgerTransaction, Round
+    from ledger.models import LedgerTransaction
+    from market.models import Fill, Round
     from market.selectors import asset_totals
 
     round_ = Round.objects.get(pk=round_id)

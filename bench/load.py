@@ -141,7 +141,8 @@ def report(name: str, latencies: list[float], codes: dict[int, int], elapsed: fl
 def check_books(placed: int) -> bool:
     from django.db.models import F, Sum
 
-    from market.models import Account, Entry, Order
+    from ledger.models import Account, Entry
+    from market.models import Order
     from market.selectors import asset_totals
 
     orders = Order.objects.count()

@@ -48,8 +48,11 @@ def build_round(n_orders: int, n_divisions: int, seed: int, code: str = "bench")
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from market.models import Asset, Division, Market, Membership, Order
-    from market.services import ledger, rounds
+    from divisions.models import Division
+    from ledger import services as ledger
+    from ledger.models import Asset
+    from market.models import Market, Membership, Order
+    from market.services import rounds
 
     rng = random.Random(seed)
     user = get_user_model().objects.create(username=f"{code}-user")

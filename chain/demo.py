@@ -12,10 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.models import Account
 from market import demo as market_demo
 from market import roles
-from market.models import Account, Division, Market
-from market.services import ledger, rounds
+from market.models import Market
+from market.services import rounds
 
 from .errors import UsageRefused
 from .models import CurrencyRate, RevenueTarget, Series, SharingRule, Window

@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from ledger.models import Entry, summed
 from market import roles
-from market.models import Entry, Fill
-from market.models.ledger import summed
+from market.models import Fill
 
 from .models import RevenueRecord, RevenueTarget, UsageRecord, Window
 

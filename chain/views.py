@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from divisions.models import Division
 from market import roles
 from market.errors import MarketError
-from market.models import Division
 from market.views.access import Refused, page, viewed_division
 
 from . import selectors

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-DIVISION = "market.Division"  # a string, not an import: the market emits into this app
+DIVISION = "divisions.Division"  # a string, not an import: the market emits into this app
 
 
 class Event(models.Model):

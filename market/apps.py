@@ -9,9 +9,11 @@ class MarketConfig(AppConfig):
         from auditlog.registry import auditlog
         from django.db.models.signals import post_migrate
 
+        from divisions.models import Division
+
         from . import roles
-        from .models import Asset, Division, Market, Membership
+        from .models import Market, Membership
 
         post_migrate.connect(roles.ensure_role_groups, sender=self)
-        for model in (Asset, Division, Market, Membership):
+        for model in (Division, Market, Membership):
             auditlog.register(model)

@@ -11,10 +11,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.models import Asset
+
 from . import roles
 from .errors import MarketError
-from .models import Asset, Division, Market, Membership, Round
-from .services import ledger, orders, rounds
+from .models import Market, Membership, Round
+from .services import orders, rounds
 
 DEMO_PASSWORD = "tokenhub-demo"  # noqa: S105 - printed for the demo on purpose
 

@@ -1,26 +1,14 @@
-"""The one domain error type: services raise it, views and the API turn it into a 4xx."""
+"""The one domain error type: services raise it, views and the API turn it into a 4xx.
 
+It is the ledger's refusal, so a refused posting (e.g. insufficient funds) reaches the user
+through the same handlers as any market refusal.
+"""
 
-class MarketError(Exception):
-    """A refusal a user can act on; `message` is shown to them as it is."""
+from ledger.errors import InsufficientFunds, NotAllowed, Refusal
 
-    code = "refused"
-    status = 400
+MarketError = Refusal
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InsufficientFunds(MarketError):
-    code = "insufficient_funds"
-    status = 409
-
-
-class NotAllowed(MarketError):
-    code = "forbidden"
-    status = 403
+__all__ = ["InsufficientFunds", "InvalidState", "MarketError", "NotAllowed"]
 
 
 class InvalidState(MarketError):

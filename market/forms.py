@@ -11,9 +11,12 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from divisions.models import Division
+from ledger.models import Asset, LedgerTransaction
+
 from .errors import MarketError
 from .fields import MoneyField, UnitsField
-from .models import Asset, Division, LedgerTransaction, Order, Round, Side
+from .models import Order, Round, Side
 from .rules import parse_limit
 
 # A statement can be asked for from the first to the last day a date can name.

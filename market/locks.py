@@ -1,16 +1,13 @@
-"""Row locks taken in one fixed order (by primary key), so two transactions never deadlock."""
+"""Round locks (the ledger's account locks are in `ledger.locks`)."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
 
-from .models import Account, Asset, Market, Round
+from ledger.models import Asset
 
-
-def accounts_for_update(ids: Iterable[int]) -> dict[int, Account]:
-    accounts = Account.objects.select_for_update().filter(pk__in=set(ids)).order_by("pk")
-    return {account.pk: account for account in accounts}
+from .models import Market, Round
 
 
 def round_for_share(round_id: int, *, placing_for: int | None = None) -> Round:
@@ -53,7 +50,7 @@ _JOINED = (
 _COLUMNS = ", ".join(f'{alias}."{f.column}"' for _, alias, fields in _JOINED for f in fields)
 _FROM = (
     " FROM market_round r JOIN market_market m ON m.id = r.market_id"
-    " JOIN market_asset a ON a.id = m.asset_id WHERE r.id = %s FOR SHARE OF r"
+    " JOIN ledger_asset a ON a.id = m.asset_id WHERE r.id = %s FOR SHARE OF r"
 )
 _ROUND_FOR_SHARE = "SELECT " + _COLUMNS + _FROM  # noqa: S608
 _ROUND_FOR_SHARE_PLACING = (

@@ -9,8 +9,10 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
+
 from .errors import NotAllowed
-from .models import Division, Membership
+from .models import Membership
 
 MANAGEMENT = "management"
 AUDITOR = "auditor"
@@ -20,9 +22,9 @@ PLATFORM = "platform"  # the metering service's accounts: report usage, nothing 
 # Models management may add/change in admin. The ledger is not here: grants and mints post
 # transactions through services, never by editing rows.
 MANAGED_MODELS = {
-    ("market", "division"),
+    ("divisions", "division"),
     ("market", "membership"),
-    ("market", "asset"),
+    ("ledger", "asset"),
     ("market", "market"),
     ("market", "round"),
     ("django_celery_beat", "periodictask"),
@@ -41,8 +43,9 @@ MANAGED_MODELS = {
     ("oversight", "healthalert"),
 }
 MANAGEMENT_EXTRA = {
-    ("market", "grant_credits"),
-    ("market", "mint_units"),
+    ("ledger", "grant_credits"),
+    ("ledger", "mint_units"),
+    ("ledger", "reconciliation_alerts"),
     ("oversight", "delete_positionlimit"),
     ("oversight", "delete_guarantee"),
     ("oversight", "delete_healthalert"),

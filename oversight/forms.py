@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from market.models import ClearingRule, Division
+from divisions.models import Division
+from market.models import ClearingRule
 
 from .replay import Params
 

@@ -15,8 +15,10 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
+from ledger.models import Entry
 from market.errors import InvalidState
-from market.models import Division, Entry, Round
+from market.models import Round
 
 _LIMIT = (
     "SELECT l.max_buy_per_round, l.max_hold, (SELECT COALESCE(SUM(o.quantity), 0)"

@@ -5,8 +5,8 @@ from decimal import Decimal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from divisions.models import Division
 from market.errors import MarketError
-from market.models import Division
 from market.views.access import Refused, page
 
 from .access import require_oversight

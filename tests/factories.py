@@ -7,9 +7,12 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.models import Asset
 from market import roles
-from market.models import Asset, Division, Market, Membership
-from market.services import ledger, orders, rounds
+from market.models import Market, Membership
+from market.services import orders, rounds
 
 PASSWORD = "correct horse battery staple"
 

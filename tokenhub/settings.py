@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "auditlog",
     "tokenhub",
     "accounts",
+    "divisions",
+    "ledger",
     "market",
     "arbitration",
     "chain",
@@ -231,7 +233,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoundStateEnum": "market.models.auction.Round.State",
         "OrderStateEnum": "market.models.auction.Order.State",
-        "AccountKindEnum": "market.models.ledger.Account.Kind",
+        "AccountKindEnum": "ledger.models.Account.Kind",
         "DisputeStateEnum": "arbitration.models.disputes.State",
         "PartyRoleEnum": "arbitration.models.disputes.Party.Role",
         "EventKindEnum": "events.models.Event.Kind",

@@ -5,8 +5,8 @@ from typing import Any
 
 from django import forms
 
+from divisions.models import Division
 from market.fields import MoneyField
-from market.models import Division
 
 from ..models import Dispute
 from ..models.disputes import State

@@ -14,6 +14,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('divisions', '0001_initial'),
+        ('ledger', '0001_initial'),
         ('market', '0005_api_tokens'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -40,7 +42,7 @@ class Migration(migrations.Migration):
                 ('appeal_arbiter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals_arbitrated', to=settings.AUTH_USER_MODEL)),
                 ('arbiter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disputes_arbitrated', to=settings.AUTH_USER_MODEL)),
                 ('filed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('filer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disputes_filed', to='market.division')),
+                ('filer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disputes_filed', to='divisions.division')),
                 ('fill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='disputes', to='market.fill')),
                 ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disputes', to='market.market')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='disputes', to='market.round')),
@@ -83,7 +85,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('added_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evidence', to='arbitration.dispute')),
-                ('division', models.ForeignKey(blank=True, help_text='The party that added it; empty for management and the system.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
+                ('division', models.ForeignKey(blank=True, help_text='The party that added it; empty for management and the system.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
             ],
             options={
                 'verbose_name_plural': 'evidence',
@@ -98,7 +100,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='arbitration.dispute')),
-                ('division', models.ForeignKey(blank=True, help_text='Empty when management wrote it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
+                ('division', models.ForeignKey(blank=True, help_text='Empty when management wrote it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
             ],
             options={
                 'ordering': ['created_at', 'id'],
@@ -110,7 +112,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('filer', 'Filer'), ('counterparty', 'Counterparty')], max_length=12)),
                 ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='arbitration.dispute')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
             ],
             options={
                 'verbose_name_plural': 'parties',
@@ -125,7 +127,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='responses', to='arbitration.dispute')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
             ],
             options={
                 'ordering': ['created_at', 'id'],
@@ -144,10 +146,10 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('arbiter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('dispute', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rulings', to='arbitration.dispute')),
-                ('payee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
-                ('payer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
+                ('payee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
+                ('payer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
                 ('reverses', models.OneToOneField(blank=True, help_text='On appeal: the ruling whose effects this one reverses.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='arbitration.ruling')),
-                ('transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.ledgertransaction')),
+                ('transaction', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction')),
             ],
             options={
                 'ordering': ['created_at', 'id'],
@@ -164,7 +166,7 @@ class Migration(migrations.Migration):
                 ('credits', models.DecimalField(decimal_places=2, default=0, help_text='Credits in (+) or out (−).', max_digits=20)),
                 ('unit_delta', models.IntegerField(default=0, help_text="Units of the market's asset in or out.")),
                 ('note', models.CharField(max_length=300)),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
                 ('fill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ruling_effects', to='market.fill')),
                 ('reverses', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reversed_by', to='arbitration.rulingeffect')),
                 ('ruling', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='effects', to='arbitration.ruling')),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from market.models import Division
+from divisions.models import Division
 
 from .disputes import Dispute
 

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django_fsm import FSMField, FSMModelMixin, transition
 
-from market.models import Division, Fill, Market, Round
+from divisions.models import Division
+from market.models import Fill, Market, Round
 
 
 class State(models.TextChoices):

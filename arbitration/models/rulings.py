@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from market.models import Division, Fill, LedgerTransaction
+from divisions.models import Division
+from ledger.models import LedgerTransaction
+from market.models import Fill
 
 from .disputes import Dispute, Remedy
 

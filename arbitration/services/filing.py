@@ -8,9 +8,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from divisions.models import Division
 from market import roles
 from market.errors import InvalidState, MarketError, NotAllowed
-from market.models import Division, Fill, Membership, Round
+from market.models import Fill, Membership, Round
 from market.parsing import parse_money
 
 from ..models import Dispute, DisputeEvent, Party

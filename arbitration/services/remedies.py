@@ -11,9 +11,11 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.models import Account, Asset
 from market.errors import InvalidState, MarketError
-from market.models import Account, Asset, Division, Fill, Side
-from market.services import ledger
+from market.models import Fill, Side
 
 from ..models import Dispute, Party, Ruling, RulingEffect
 from ..models.disputes import Remedy

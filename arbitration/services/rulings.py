@@ -15,9 +15,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.models import Account, LedgerTransaction
 from market.errors import InsufficientFunds, InvalidState, MarketError, NotAllowed
-from market.models import Account, Division, LedgerTransaction
-from market.services import ledger
 
 from ..models import Dispute, Ruling, RulingEffect
 from ..models.disputes import Remedy, State

@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils import timezone
 
-from market.models import Division, Fill, Order, Round
+from divisions.models import Division
+from market.models import Fill, Order, Round
 
 from ..models import Dispute, Evidence
 

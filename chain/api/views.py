@@ -9,10 +9,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from divisions.models import Division
 from market import roles
 from market.api.throttling import AnonRateThrottle, TokenRateThrottle
 from market.errors import MarketError, NotAllowed
-from market.models import Division, Scope
+from market.models import Scope
 
 from .. import selectors
 from ..errors import UsageRefused

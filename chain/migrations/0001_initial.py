@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
                 ('reference', models.CharField(max_length=120, verbose_name='reference')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('shared_at', models.DateTimeField(blank=True, null=True, verbose_name='shared at')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revenue', to='market.division', verbose_name='earner')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revenue', to='divisions.division', verbose_name='earner')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
@@ -73,9 +73,9 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=20, verbose_name='share in credits')),
                 ('why', models.JSONField(default=dict, verbose_name='why')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revenue_shares', to='market.division', verbose_name='division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revenue_shares', to='divisions.division', verbose_name='division')),
                 ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shares', to='chain.revenuerecord', verbose_name='revenue')),
-                ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.ledgertransaction', verbose_name='transaction')),
+                ('transaction', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='ledger.ledgertransaction', verbose_name='transaction')),
             ],
             options={
                 'verbose_name': 'revenue share',
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                 ('period_start', models.DateField(verbose_name='period starts')),
                 ('period_end', models.DateField(verbose_name='period ends (inclusive)')),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=20, verbose_name='target in credits')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revenue_targets', to='market.division', verbose_name='division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='revenue_targets', to='divisions.division', verbose_name='division')),
             ],
             options={
                 'verbose_name': 'revenue target',
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                 ('overage_factor', models.DecimalField(decimal_places=2, default=Decimal('1.50'), max_digits=6, verbose_name='overage factor')),
                 ('overage_price', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=20, verbose_name='overage price when the window never cleared')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('mint_division', models.ForeignKey(blank=True, help_text="Recurring mint rule: who receives each window's capacity.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division', verbose_name='mint to division')),
+                ('mint_division', models.ForeignKey(blank=True, help_text="Recurring mint rule: who receives each window's capacity.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division', verbose_name='mint to division')),
             ],
             options={
                 'verbose_name': 'series',
@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('pass_up', models.DecimalField(decimal_places=4, help_text='0.3000 passes 30% to its sellers upstream and keeps 70%.', max_digits=5, verbose_name='share passed upstream')),
-                ('division', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sharing_rule', to='market.division', verbose_name='division')),
+                ('division', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='sharing_rule', to='divisions.division', verbose_name='division')),
             ],
             options={
                 'verbose_name': 'sharing rule',
@@ -152,7 +152,7 @@ class Migration(migrations.Migration):
                 ('ends_at', models.DateTimeField(verbose_name='delivery ends')),
                 ('gate_closes_at', models.DateTimeField(verbose_name='gate closes')),
                 ('expired_at', models.DateTimeField(blank=True, null=True, verbose_name='expired at')),
-                ('asset', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='window', to='market.asset', verbose_name='asset')),
+                ('asset', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='window', to='ledger.asset', verbose_name='asset')),
                 ('market', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='window', to='market.market', verbose_name='market')),
                 ('series', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='windows', to='chain.series', verbose_name='series')),
             ],
@@ -174,7 +174,7 @@ class Migration(migrations.Migration):
                 ('charge', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=20, verbose_name='overage charge')),
                 ('paid', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=20, verbose_name='charge paid')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='usage', to='market.division', verbose_name='division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='usage', to='divisions.division', verbose_name='division')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('window', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='usage', to='chain.window', verbose_name='window')),
             ],

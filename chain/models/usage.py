@@ -6,8 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from market.models import Division
-from market.models.ledger import amount_field
+from divisions.models import Division
+from ledger.models import amount_field
 
 from .windows import Window
 

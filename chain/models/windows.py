@@ -5,7 +5,9 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from market.models import Asset, ClearingRule, Division, Market
+from divisions.models import Division
+from ledger.models import Asset
+from market.models import ClearingRule, Market
 
 
 class Series(models.Model):

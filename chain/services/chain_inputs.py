@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
+from ledger.models import summed
 from market.models import Fill
-from market.models.ledger import summed
 
 from ..sharing import RoundTrades
 

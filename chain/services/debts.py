@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from market.models import Account, Division
+from divisions.models import Division
+from ledger.models import Account
 
 from ..models import UsageRecord
 from . import posting

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from market.models import Account
+from ledger.models import Account
 
 from ..locks import window_for_update
 from ..models import Window

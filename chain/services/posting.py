@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import models
 
-from market.locks import accounts_for_update
-from market.models import Account, Asset, Division, LedgerTransaction
-from market.services import ledger
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.locks import accounts_for_update
+from ledger.models import Account, Asset, LedgerTransaction
 
 Reason = LedgerTransaction.Reason
 AVAILABLE = Account.Kind.AVAILABLE

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
 from market import roles
 from market.errors import InvalidState, MarketError, NotAllowed
-from market.models import Division
 
 from .. import sharing
 from ..models import CurrencyRate, RevenueRecord, RevenueShare, SharingRule

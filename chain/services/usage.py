@@ -15,9 +15,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
+from ledger.models import Account
 from market import roles
 from market.errors import InvalidState, NotAllowed
-from market.models import Account, Division, Round
+from market.models import Round
 
 from ..errors import UsageRefused
 from ..locks import windows_for_share

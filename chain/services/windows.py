@@ -11,8 +11,10 @@ from typing import Any
 from django.db import transaction
 from django.utils import dateformat, timezone
 
-from market.models import Asset, Division, Market
-from market.services import ledger
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.models import Asset
+from market.models import Market
 
 from ..models import Series, Window
 

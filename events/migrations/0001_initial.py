@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
                 ('data', models.JSONField(default=dict, verbose_name='data')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
                 ('txid', models.BigIntegerField(default=0, help_text="The writing transaction's id (PostgreSQL): the feed's commit order.")),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division', verbose_name='division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division', verbose_name='division')),
                 ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype', verbose_name='about')),
             ],
             options={
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
                 ('active', models.BooleanField(default=True, verbose_name='active')),
                 ('deactivated_at', models.DateTimeField(blank=True, null=True, verbose_name='deactivated at')),
                 ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division', verbose_name='division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division', verbose_name='division')),
             ],
             options={
                 'verbose_name': 'webhook subscription',

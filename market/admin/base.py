@@ -1,27 +1,5 @@
-from typing import Any
+"""The read-only admin bases are the ledger's (append-only records); re-exported here."""
 
-from django.contrib import admin
-from django.http import HttpRequest
+from ledger.admin import ReadOnly, ReadOnlyAdmin, ReadOnlyInline
 
-
-class ReadOnly:
-    """Append-only or derived records: visible to those with view rights, changed by nobody."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
-    pass
-
-
-class ReadOnlyInline(ReadOnly, admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
+__all__ = ["ReadOnly", "ReadOnlyAdmin", "ReadOnlyInline"]

@@ -8,11 +8,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 
+from divisions.models import Division
+from ledger import services as ledger
+from ledger.models import Asset
+
 from ..errors import MarketError
 from ..fields import MoneyField, UnitsField
-from ..models import Asset, Division, Membership
+from ..models import Membership
 from ..parsing import MAX_MINT
-from ..services import ledger
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,31 +41,31 @@ class DivisionAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
-    change_form_template = "admin/market/division/change_form.html"
+    change_form_template = "admin/divisions/division/change_form.html"
 
     def get_urls(self) -> list[URLPattern]:
         own = [
             path(
                 "<int:division_id>/grant/",
                 self.admin_site.admin_view(self.grant_view),
-                name="market_division_grant",
+                name="divisions_division_grant",
             ),
             path(
                 "<int:division_id>/mint/",
                 self.admin_site.admin_view(self.mint_view),
-                name="market_division_mint",
+                name="divisions_division_mint",
             ),
         ]
         return own + super().get_urls()
 
     def grant_view(self, request: HttpRequest, division_id: int) -> HttpResponse:
         return self._ledger_form_view(
-            request, division_id, GrantForm, "market.grant_credits", "Grant credits"
+            request, division_id, GrantForm, "ledger.grant_credits", "Grant credits"
         )
 
     def mint_view(self, request: HttpRequest, division_id: int) -> HttpResponse:
         return self._ledger_form_view(
-            request, division_id, MintForm, "market.mint_units", "Mint units"
+            request, division_id, MintForm, "ledger.mint_units", "Mint units"
         )
 
     def _ledger_form_view(
@@ -80,7 +83,7 @@ class DivisionAdmin(admin.ModelAdmin):
             else:
                 messages.success(request, f"Posted ledger transaction #{txn.pk}: {txn.memo}")
                 return HttpResponseRedirect(
-                    reverse("admin:market_division_change", args=[division.pk])
+                    reverse("admin:divisions_division_change", args=[division.pk])
                 )
         context = {
             **self.admin_site.each_context(request),
@@ -89,7 +92,7 @@ class DivisionAdmin(admin.ModelAdmin):
             "division": division,
             "opts": self.model._meta,
         }
-        return TemplateResponse(request, "admin/market/division/ledger_form.html", context)
+        return TemplateResponse(request, "admin/divisions/division/ledger_form.html", context)
 
     @staticmethod
     def _post(data: dict[str, Any], division: Division, user: Any) -> Any:
@@ -112,10 +115,3 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["division", "role", "may_trade"]
     search_fields = ["user__username", "division__name"]
     autocomplete_fields = ["user"]
-
-
-@admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "gpu_type", "pool", "model_name", "delivery_start"]
-    list_filter = ["kind"]
-    search_fields = ["code", "name"]

@@ -7,18 +7,10 @@ import django_filters as filters
 from django.core.exceptions import ValidationError
 from django_filters.fields import IsoDateTimeField
 
-from ..models import (
-    Account,
-    Asset,
-    Division,
-    Entry,
-    Fill,
-    LedgerTransaction,
-    Market,
-    Order,
-    Round,
-    Side,
-)
+from divisions.models import Division
+from ledger.models import Account, Asset, Entry, LedgerTransaction
+
+from ..models import Fill, Market, Order, Round, Side
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):

@@ -10,7 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import Asset, Entry, Fill, Market, Order, Round, Side
+from ledger.models import Asset, Entry
+
+from ..models import Fill, Market, Order, Round, Side
 from ..selectors.outcomes import facts_of, round_lines
 from .fields import MoneyField, UnitsField
 from .outcomes import fill_outcome, outcome_field, outcome_of, outcome_schema
@@ -248,7 +250,11 @@ class FillSerializer(serializers.ModelSerializer[Fill]):
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer[Entry]):
-    transaction = serializers.IntegerField(source="transaction_id", read_only=True)
+    transaction = serializers.UUIDField(
+        source="transaction.public_id",
+        read_only=True,
+        help_text="The transaction's public id (opaque: it says nothing about others' activity).",
+    )
     created_at = serializers.DateTimeField(source="transaction.created_at", read_only=True)
     reason = serializers.CharField(source="transaction.reason", read_only=True)
     memo = serializers.CharField(source="transaction.memo", read_only=True)
@@ -269,8 +275,7 @@ class LedgerEntrySerializer(serializers.ModelSerializer[Entry]):
 
     class Meta:
         model = Entry
-        fields = [
-            "id",
+        fields = [  # no entry id: a sequence would count other divisions' entries in between
             "transaction",
             "created_at",
             "reason",

@@ -10,114 +10,23 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ('divisions', '0001_initial'),
+        ('ledger', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.CreateModel(
-            name='Division',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('slug', models.SlugField(unique=True)),
-                ('description', models.TextField(blank=True)),
-            ],
-            options={
-                'ordering': ['name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Asset',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('credits', 'Credits'), ('gpu', 'GPU capacity'), ('tokens', 'Token supply')], max_length=10)),
-                ('gpu_type', models.CharField(blank=True, help_text='GPU capacity: e.g. H100', max_length=40)),
-                ('pool', models.CharField(blank=True, help_text='GPU capacity: e.g. eu-west', max_length=40)),
-                ('model_name', models.CharField(blank=True, help_text='Token supply: the model', max_length=80)),
-                ('delivery_start', models.DateTimeField(blank=True, null=True)),
-                ('delivery_end', models.DateTimeField(blank=True, null=True)),
-            ],
-            options={
-                'ordering': ['kind', 'code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('kind', 'credits'), models.Q(('delivery_start__isnull', False), ('delivery_end__isnull', False)), _connector='OR'), name='asset_resource_has_delivery')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Account',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('available', 'Available'), ('held', 'Held in escrow'), ('issuance', 'Issuance')], max_length=10)),
-                ('asset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='market.asset')),
-                ('division', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='market.division')),
-            ],
-            options={
-                'ordering': ['asset', 'division', 'kind'],
-            },
-        ),
-        migrations.CreateModel(
-            name='LedgerTransaction',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('grant', 'Budget grant'), ('mint', 'Capacity mint'), ('hold', 'Escrow hold'), ('release', 'Escrow release'), ('trade', 'Trade settlement'), ('transfer', 'Transfer'), ('ruling', 'Arbitration ruling'), ('correction', 'Correction')], max_length=12)),
-                ('memo', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('reference_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('key', models.CharField(blank=True, help_text='Set where a transaction must be posted at most once (settlement, ruling).', max_length=120, null=True, unique=True)),
-                ('created_by', models.ForeignKey(blank=True, help_text='Empty when the system posted it (e.g. a scheduled settlement).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('reference_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-            ],
-            options={
-                'ordering': ['-created_at', '-id'],
-                'permissions': [('grant_credits', 'Can grant credits to a division'), ('mint_units', 'Can mint resource units to a division')],
-            },
-        ),
-        migrations.CreateModel(
-            name='Entry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=20)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='market.account')),
-                ('transaction', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='market.ledgertransaction')),
-            ],
-            options={
-                'verbose_name_plural': 'entries',
-                'ordering': ['id'],
-            },
-        ),
         migrations.CreateModel(
             name='Membership',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('role', models.CharField(choices=[('lead', 'Lead'), ('member', 'Member')], default='member', max_length=10)),
                 ('may_trade', models.BooleanField(default=False, help_text='Members only: may create API tokens with the trade scope. Leads always may.')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='market.division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='divisions.division')),
                 ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'ordering': ['division__name', 'user__username'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(('division__isnull', False)), fields=('asset', 'division', 'kind'), name='account_unique_per_division'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.UniqueConstraint(condition=models.Q(('division__isnull', True)), fields=('asset',), name='account_one_issuance_per_asset'),
-        ),
-        migrations.AddConstraint(
-            model_name='account',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('division__isnull', True), ('kind', 'issuance')), models.Q(('division__isnull', False), models.Q(('kind', 'issuance'), _negated=True)), _connector='OR'), name='account_issuance_has_no_division'),
-        ),
-        migrations.AddIndex(
-            model_name='ledgertransaction',
-            index=models.Index(fields=['reference_type', 'reference_id'], name='market_ledg_referen_a6eb51_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='entry',
-            constraint=models.CheckConstraint(condition=models.Q(('amount', 0), _negated=True), name='entry_amount_not_zero'),
         ),
     ]

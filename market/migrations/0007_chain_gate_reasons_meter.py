@@ -20,9 +20,4 @@ class Migration(migrations.Migration):
             name='scopes',
             field=models.CharField(help_text='Space-separated: read, trade, meter.', max_length=40),
         ),
-        migrations.AlterField(
-            model_name='ledgertransaction',
-            name='reason',
-            field=models.CharField(choices=[('grant', 'Budget grant'), ('mint', 'Capacity mint'), ('hold', 'Escrow hold'), ('release', 'Escrow release'), ('trade', 'Trade settlement'), ('transfer', 'Transfer'), ('ruling', 'Arbitration ruling'), ('correction', 'Correction'), ('consume', 'Metered consumption'), ('expire', 'Window expiry'), ('overage', 'Overage charge'), ('revenue', 'Revenue share')], max_length=12),
-        ),
     ]

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from ledger.models import Asset, amount_field
+
 from ..ids import LENGTH, new_public_id
-from .ledger import Asset, amount_field
 
 
 class ClearingRule(models.TextChoices):
@@ -142,7 +143,9 @@ class Order(models.Model):
         max_length=LENGTH, unique=True, default=new_public_id, editable=False
     )
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="orders")
-    division = models.ForeignKey("market.Division", on_delete=models.PROTECT, related_name="orders")
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="orders"
+    )
     side = models.CharField(max_length=4, choices=Side.choices)
     quantity = models.PositiveIntegerField()
     limit = models.DecimalField(max_digits=20, decimal_places=2)
@@ -190,7 +193,9 @@ class Fill(models.Model):
     )
     order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="fill")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="fills")
-    division = models.ForeignKey("market.Division", on_delete=models.PROTECT, related_name="fills")
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="fills"
+    )
     side = models.CharField(max_length=4, choices=Side.choices)
     quantity = models.PositiveIntegerField()
     price = models.DecimalField(max_digits=20, decimal_places=2)

@@ -1,19 +1,9 @@
-"""Divisions trade; people belong to one division as its lead or a member."""
+"""People belong to one division as its lead or a member."""
 
 from django.conf import settings
 from django.db import models
 
-
-class Division(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=50, unique=True)
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+from divisions.models import Division
 
 
 class Membership(models.Model):

@@ -11,15 +11,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+
+from divisions.models import Division
+from ledger.models import Account, Asset, Entry
 
 from .. import roles
-from ..models import Account, ApiToken, Asset, Division, Entry, Fill, Market, Order, Round
+from ..models import ApiToken, Fill, Market, Order, Round
 from ..services.tokens import SECRET_START, token_hash
 from .holdings import CENT
 
 UPCOMING = (Round.State.SCHEDULED, Round.State.OPEN)
-BALANCE = DecimalField(max_digits=30, decimal_places=2)
 
 
 def markets_for_api() -> QuerySet[Market]:
@@ -52,17 +54,8 @@ def fills_visible_to(user: Any) -> QuerySet[Fill]:
 
 
 def ledger_visible_to(user: Any) -> QuerySet[Entry]:
-    """Division entries, newest first, each with its account's balance after it.
-
-    The running balance is a correlated sum per returned row, so it stays right whatever
-    filters narrow the page (a window function would restart at the first filtered row).
-    """
-    running = (
-        Entry.objects.filter(account=OuterRef("account"), pk__lte=OuterRef("pk"))
-        .values("account")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    """Division entries, newest first, each with its account's balance after it (stored on the
+    entry when it was posted, so a page reads its own rows whatever the filters)."""
     # Read only when the reference is an order: orders are shown by their opaque public id.
     order_of_reference = Order.objects.filter(pk=OuterRef("transaction__reference_id")).values(
         "public_id"
@@ -70,7 +63,7 @@ def ledger_visible_to(user: Any) -> QuerySet[Entry]:
     entries = (
         Entry.objects.filter(account__division__isnull=False)
         .select_related("transaction", "account__asset")
-        .annotate(balance=Subquery(running, output_field=BALANCE))
+        .annotate(balance=F("balance_after"))
         .annotate(order_public_id=Subquery(order_of_reference))
         .order_by("-id")
     )
@@ -91,19 +84,13 @@ class DivisionHolding:
 
 def holdings_visible_to(user: Any, *, division_id: int | None = None) -> list[DivisionHolding]:
     """Available and held balance per division and asset the user may see (2 queries)."""
-    entries = _own(user, Entry.objects.all(), "account__division").filter(
-        account__division__isnull=False
-    )
+    accounts = _own(user, Account.objects.all(), "division").filter(division__isnull=False)
     if division_id is not None:
-        entries = entries.filter(account__division_id=division_id)
-    rows = entries.values("account__division", "account__asset", "account__kind").annotate(
-        total=Sum("amount")
-    )
+        accounts = accounts.filter(division_id=division_id)
+    rows = accounts.values("division", "asset", "kind", "balance")
     totals: dict[tuple[int, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for row in rows:
-        totals[(row["account__division"], row["account__asset"])][row["account__kind"]] += Decimal(
-            row["total"]
-        )
+        totals[(row["division"], row["asset"])][row["kind"]] += row["balance"]
     divisions = Division.objects.in_bulk({d for d, _ in totals})
     assets = Asset.objects.in_bulk({a for _, a in totals})
     holdings = [

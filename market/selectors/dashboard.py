@@ -11,7 +11,9 @@ from decimal import Decimal
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from ..models import Division, Fill, Order, Round
+from divisions.models import Division
+
+from ..models import Fill, Order, Round
 from .holdings import Holding, division_holdings
 from .rulings import with_rulings
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from ..models import Account, Asset, Division, Entry
-from ..models.ledger import QUANT
+from divisions.models import Division
+from ledger.models import QUANT, Account, Asset, Entry
 
 CENT = QUANT  # SQLite sums decimals as floats: round back to the ledger's places
 
@@ -24,16 +24,14 @@ class Holding:
 
 
 def division_holdings(*, division: Division) -> list[Holding]:
-    """Available and held balance of every asset the division has an account for (1 query)."""
-    rows = (
-        Entry.objects.filter(account__division=division)
-        .values("account__asset", "account__kind")
-        .annotate(total=Sum("amount"))
-    )
+    """Available and held balance of every asset the division has an account for (1 query,
+    one row per account: the balances are stored, not summed)."""
+    accounts = Account.objects.filter(division=division).select_related("asset")
+    assets: dict[int, Asset] = {}
     totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in rows:
-        totals[row["account__asset"]][row["account__kind"]] += row["total"]
-    assets = Asset.objects.in_bulk(list(totals))
+    for account in accounts:
+        assets[account.asset_id] = account.asset
+        totals[account.asset_id][account.kind] += account.balance
     holdings = [
         Holding(
             asset=assets[pk],

@@ -12,7 +12,9 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
-from ..models import Division, Market, Order, Round
+from divisions.models import Division
+
+from ..models import Market, Order, Round
 from .history import DEFAULT_SPAN, History, price_history
 from .orders import order_result
 from .outcomes import demand_above, parse_curve, supply_below

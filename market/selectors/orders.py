@@ -6,14 +6,16 @@ Sealed bids: every read here is filtered to one division; another division's ord
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
+from ledger.models import Account, Asset
 from tokenhub import formatting
 
 from ..errors import MarketError
-from ..models import Account, Asset, Division, Entry, Fill, Order, Round, Side
+from ..models import Fill, Order, Round, Side
 from ..rules import parse_limit, parse_quantity
 from .holdings import CENT
 from .outcomes import Outcome, facts_of, order_outcome, round_lines
@@ -195,11 +197,13 @@ class HoldPreview:
 
 
 def available_of(*, division: Division, asset: Asset) -> Decimal:
-    entries = Entry.objects.filter(
-        account__division=division, account__asset=asset, account__kind=Account.Kind.AVAILABLE
+    """The division's available balance of the asset (its account's stored balance)."""
+    balance = (
+        Account.objects.filter(division=division, asset=asset, kind=Account.Kind.AVAILABLE)
+        .values_list("balance", flat=True)
+        .first()
     )
-    total = entries.aggregate(total=Sum("amount"))["total"]
-    return (total or ZERO).quantize(CENT)
+    return (balance or ZERO).quantize(CENT)
 
 
 def hold_preview(

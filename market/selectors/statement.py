@@ -1,10 +1,12 @@
 """A division's ledger statement for one asset: one row per transaction, with running balances.
 
 Each row is a ledger transaction that moved the division's available or held balance of the
-asset, with both changes and both balances after it. The balances run over every transaction
-and filters apply afterwards, so a filtered page still shows the real balance after each row.
-A window function computes them in the database: a page costs a count and one query, and the
-CSV export streams, whatever the number of entries.
+asset, with both changes and both balances after it. Every entry records its account's balance
+after it, so a row's balances are read, not summed: a page reads its own rows (and, where a
+transaction moved only one of the two accounts, the other account's latest entry before it, one
+index lookup). Filters apply to the rows; the balances stay the real ones. The first and the
+last pages read from their own end of the history, so neither grows with it; the CSV export
+streams through a server-side cursor.
 """
 
 from collections.abc import Iterator
@@ -15,35 +17,59 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Account, Asset, Division, Entry, LedgerTransaction, Order
-from ..models.ledger import summed
+from divisions.models import Division
+from ledger.models import Account, Asset, Entry, LedgerTransaction, summed
 
-# Balances are summed per transaction, then run in transaction order (ids only grow).
+from ..models import Order
+
+# The two accounts' entries are merged in transaction order (one backward index scan each), so
+# a page reads its own rows; a row's balance is its entry's, or the account's latest before it.
 STATEMENT_SQL = """
-WITH moves AS (
+WITH page AS (
   SELECT e.transaction_id AS txn_id,
-         SUM(CASE WHEN a.kind = %(available)s THEN e.amount ELSE 0 END) AS available_change,
-         SUM(CASE WHEN a.kind = %(held)s THEN e.amount ELSE 0 END) AS held_change
-  FROM {entry} e JOIN {account} a ON a.id = e.account_id
-  WHERE a.division_id = %(division)s AND a.asset_id = %(asset)s
+         SUM(CASE WHEN e.account_id = %(available)s THEN e.amount ELSE 0 END) AS available_change,
+         SUM(CASE WHEN e.account_id = %(held)s THEN e.amount ELSE 0 END) AS held_change,
+         MAX(CASE WHEN e.account_id = %(available)s THEN e.balance_after END) AS available_after,
+         MAX(CASE WHEN e.account_id = %(held)s THEN e.balance_after END) AS held_after
+  FROM (
+    SELECT transaction_id, account_id, amount, balance_after FROM {entry}
+    WHERE account_id = %(available)s
+    UNION ALL
+    SELECT transaction_id, account_id, amount, balance_after FROM {entry}
+    WHERE account_id = %(held)s
+  ) e {join}
+  WHERE {where}
   GROUP BY e.transaction_id
-), running AS (
-  SELECT txn_id, available_change, held_change,
-         SUM(available_change) OVER (ORDER BY txn_id) AS available_balance,
-         SUM(held_change) OVER (ORDER BY txn_id) AS held_balance
-  FROM moves
+  ORDER BY e.transaction_id {direction}
+  {page}
 )
-SELECT t.*, r.available_change, r.held_change, r.available_balance, r.held_balance,
-       o.public_id AS order_public_id
-FROM running r JOIN {txn} t ON t.id = r.txn_id
+SELECT {columns}, p.available_change, p.held_change,
+  COALESCE(p.available_after, (SELECT x.balance_after FROM {entry} x
+    WHERE x.account_id = %(available)s AND x.transaction_id < p.txn_id
+    ORDER BY x.transaction_id DESC LIMIT 1), 0) AS available_balance,
+  COALESCE(p.held_after, (SELECT x.balance_after FROM {entry} x
+    WHERE x.account_id = %(held)s AND x.transaction_id < p.txn_id
+    ORDER BY x.transaction_id DESC LIMIT 1), 0) AS held_balance,
+  o.public_id AS order_public_id
+FROM page p JOIN {txn} t ON t.id = p.txn_id
 LEFT JOIN {order} o ON t.reference_type_id = %(order_type)s AND o.id = t.reference_id
-WHERE {where}
 ORDER BY t.id DESC
-{page}
 """
+COUNT_SQL = """
+SELECT COUNT(DISTINCT e.transaction_id) FROM {entry} e {join}
+WHERE e.account_id IN (%(available)s, %(held)s) AND {where}
+"""
+_TXN_FIELDS = [f.attname for f in LedgerTransaction._meta.concrete_fields]
+_TXN_COLS = [f.get_col("t") for f in LedgerTransaction._meta.concrete_fields]
+_COLUMNS = ", ".join(f't."{f.column}"' for f in LedgerTransaction._meta.concrete_fields)
+_TABLES = {
+    "entry": Entry._meta.db_table,
+    "txn": LedgerTransaction._meta.db_table,
+    "order": Order._meta.db_table,
+}
+NO_ACCOUNT = -1  # the division has no such account yet: it matches no entry
 
 
 @dataclass(frozen=True)
@@ -58,7 +84,8 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _where(filters: StatementFilter) -> tuple[str, dict[str, Any]]:
+def _where(filters: StatementFilter) -> tuple[str, str, dict[str, Any]]:
+    """The filters' SQL, the join they need (none without filters) and their parameters."""
     clauses: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if filters.reason:
@@ -71,7 +98,8 @@ def _where(filters: StatementFilter) -> tuple[str, dict[str, Any]]:
     if filters.until:
         clauses.append("t.created_at < %(until)s")
         params["until"] = adapt(_start_of(filters.until + timedelta(days=1)))
-    return " AND ".join(clauses), params
+    join = f"JOIN {_TABLES['txn']} t ON t.id = e.transaction_id" if params else ""
+    return " AND ".join(clauses), join, params
 
 
 class Statement:
@@ -79,39 +107,41 @@ class Statement:
 
     def __init__(self, *, division: Division, filters: StatementFilter) -> None:
         self.division, self.filters = division, filters
+        self._accounts: dict[str, int] | None = None
+        self._count: int | None = None
 
-    def _raw(self, page: str = "", extra: dict[str, Any] | None = None) -> Any:
-        where, params = _where(self.filters)
+    def _params(self) -> dict[str, Any]:
+        if self._accounts is None:
+            found = dict(
+                Account.objects.filter(
+                    division=self.division,
+                    asset=self.filters.asset,
+                    kind__in=[Account.Kind.AVAILABLE, Account.Kind.HELD],
+                ).values_list("kind", "pk")
+            )
+            self._accounts = {
+                "available": found.get(Account.Kind.AVAILABLE, NO_ACCOUNT),
+                "held": found.get(Account.Kind.HELD, NO_ACCOUNT),
+                "order_type": ContentType.objects.get_for_model(Order).pk,  # cached
+            }
+        return dict(self._accounts)
+
+    def _sql(self, *, direction: str = "DESC", page: str = "") -> tuple[str, dict[str, Any]]:
+        where, join, params = _where(self.filters)
         sql = STATEMENT_SQL.format(
-            entry=Entry._meta.db_table,
-            account=Account._meta.db_table,
-            txn=LedgerTransaction._meta.db_table,
-            order=Order._meta.db_table,
-            where=where,
-            page=page,
+            **_TABLES, columns=_COLUMNS, join=join, where=where, direction=direction, page=page
         )
-        params |= {
-            "available": Account.Kind.AVAILABLE,
-            "held": Account.Kind.HELD,
-            "division": self.division.pk,
-            "asset": self.filters.asset.pk,
-            "order_type": ContentType.objects.get_for_model(Order).pk,
-            **(extra or {}),
-        }
-        return LedgerTransaction.objects.raw(sql, params)
+        return sql, self._params() | params
 
     def count(self) -> int:
-        touched = Q(
-            entries__account__division=self.division, entries__account__asset=self.filters.asset
-        )
-        txns = LedgerTransaction.objects.filter(touched)
-        if self.filters.reason:
-            txns = txns.filter(reason=self.filters.reason)
-        if self.filters.since:
-            txns = txns.filter(created_at__gte=_start_of(self.filters.since))
-        if self.filters.until:
-            txns = txns.filter(created_at__lt=_start_of(self.filters.until + timedelta(days=1)))
-        return txns.values("pk").distinct().count()
+        if self._count is None:
+            where, join, params = _where(self.filters)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    COUNT_SQL.format(**_TABLES, join=join, where=where), self._params() | params
+                )
+                self._count = int(cursor.fetchone()[0])
+        return self._count
 
     def __len__(self) -> int:
         return self.count()
@@ -122,14 +152,25 @@ class Statement:
         start, stop = index.start or 0, index.stop
         if stop is None:
             return list(self.rows())
-        page = "LIMIT %(limit)s OFFSET %(offset)s"
-        rows = self._raw(page, {"limit": max(stop - start, 0), "offset": start})
-        return [_clean(row) for row in rows]
+        limit = max(stop - start, 0)
+        direction, offset = "DESC", start
+        if self._count is not None and start > self._count // 2:  # nearer the oldest end
+            end = min(stop, self._count)
+            direction, offset, limit = "ASC", self._count - end, end - start
+        sql, params = self._sql(direction=direction, page="LIMIT %(limit)s OFFSET %(offset)s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params | {"limit": max(limit, 0), "offset": offset})
+            row = _row_maker()
+            return [row(values) for values in cursor.fetchall()]
 
     def rows(self) -> Iterator["StatementRow"]:
         """Every row, newest first, streamed (for the CSV export)."""
-        for row in self._raw().iterator():
-            yield _clean(row)
+        sql, params = self._sql()
+        row = _row_maker()
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(2000):
+                yield from (row(values) for values in batch)
 
 
 @dataclass(frozen=True)
@@ -160,11 +201,33 @@ class StatementRow:
         return f"{kind.capitalize()} #{self.txn.reference_id}" if kind else ""
 
 
-def _clean(row: Any) -> StatementRow:
-    return StatementRow(
-        txn=row,
-        available_change=summed(row.available_change),
-        held_change=summed(row.held_change),
-        available_balance=summed(row.available_balance),
-        held_balance=summed(row.held_balance),
-    )
+def _row_maker() -> Any:
+    """Rows → StatementRows, with the backend's converters (e.g. SQLite's text times and
+    UUIDs; none on PostgreSQL) looked up once per query, not per row."""
+    alias, fields = connection.alias, len(_TXN_FIELDS)
+    converters = [
+        (i, col, found)
+        for i, col in enumerate(_TXN_COLS)
+        if (
+            found := connection.ops.get_db_converters(col)
+            + col.output_field.get_db_converters(connection)
+        )
+    ]
+
+    def row(values: tuple[Any, ...]) -> StatementRow:
+        txn_values = list(values[:fields])
+        for i, col, found in converters:
+            for convert in found:
+                txn_values[i] = convert(txn_values[i], col, connection)
+        available_change, held_change, available_balance, held_balance, order = values[fields:]
+        txn = LedgerTransaction.from_db(alias, _TXN_FIELDS, txn_values)
+        txn.order_public_id = order  # type: ignore[attr-defined]
+        return StatementRow(
+            txn=txn,
+            available_change=summed(available_change),
+            held_change=summed(held_change),
+            available_balance=summed(available_balance),
+            held_balance=summed(held_balance),
+        )
+
+    return row

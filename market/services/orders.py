@@ -13,14 +13,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from divisions.models import Division
+from ledger import services as ledger
 from oversight import limits
 
 from .. import roles
 from ..errors import InvalidState, MarketError, NotAllowed
 from ..locks import round_for_share
-from ..models import Division, Market, Order, Round, Side
+from ..models import Market, Order, Round, Side
 from ..rules import parse_limit, parse_quantity
-from . import ledger, placement_sql
+from . import placement_sql
 
 log = logging.getLogger("tokenhub.orders")
 

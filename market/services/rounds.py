@@ -15,14 +15,15 @@ from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
+from ledger import services as ledger
+from ledger.models import Account, LedgerTransaction
 from oversight.services import guarantees, health
 
 from .. import clearing
 from ..ids import new_public_id
 from ..locks import round_for_update
-from ..models import Account, Fill, Market, Order, Round
-from ..models.ledger import LedgerTransaction
-from . import feed, ledger, orders
+from ..models import Fill, Market, Order, Round
+from . import feed, orders
 
 log = logging.getLogger("tokenhub.rounds")
 State = Round.State

@@ -9,8 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
+
 from .. import roles
-from ..models import Division
 
 
 class Refused(Exception):

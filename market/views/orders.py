@@ -13,11 +13,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from divisions.models import Division
+
 from .. import roles
 from ..errors import MarketError, NotAllowed
 from ..forms import OrderChangeForm, OrderForm, OrdersFilterForm
 from ..ids import PATTERN
-from ..models import Division, Order, Round
+from ..models import Order, Round
 from ..selectors.orders import division_order, division_orders, hold_preview, order_result
 from ..selectors.rulings import with_rulings
 from ..services import orders as services

@@ -8,8 +8,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 
+from divisions.models import Division
+from ledger.models import Asset
+
 from ..forms import StatementForm
-from ..models import Asset, Division
 from ..selectors.statement import Statement, StatementFilter
 from .access import page, viewed_division
 
@@ -90,7 +92,7 @@ def _csv(statement: Statement, division: Division, asset: Asset) -> StreamingHtt
             txn = row.txn
             yield writer.writerow(
                 [
-                    txn.pk,
+                    txn.public_id,  # not the sequential pk: it would count others' activity
                     txn.created_at.isoformat(),
                     txn.reason,
                     _cell(txn.memo),

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('max_hold', models.PositiveBigIntegerField(blank=True, help_text="Units held of this market's resource plus units bid for, at most.", null=True, verbose_name='most units held')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('division', models.ForeignKey(blank=True, help_text='Empty: the limit of every division without a limit of its own.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='position_limits', to='market.division', verbose_name='division')),
+                ('division', models.ForeignKey(blank=True, help_text='Empty: the limit of every division without a limit of its own.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='position_limits', to='divisions.division', verbose_name='division')),
                 ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='position_limits', to='market.market', verbose_name='market')),
                 ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
             ],

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('price', models.DecimalField(blank=True, decimal_places=2, help_text="Empty: the round's clearing price.", max_digits=20, null=True, verbose_name='guarantee price')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantees', to='market.division', verbose_name='division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantees', to='divisions.division', verbose_name='division')),
                 ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantees', to='market.market', verbose_name='market')),
                 ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='set by')),
             ],
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('units', models.PositiveBigIntegerField(verbose_name='units delivered')),
                 ('price', models.DecimalField(decimal_places=2, max_digits=20, verbose_name='price')),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantee_deliveries', to='market.division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantee_deliveries', to='divisions.division')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='guarantee_deliveries', to='market.round')),
             ],
             options={

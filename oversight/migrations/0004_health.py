@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('side', models.CharField(max_length=4)),
                 ('units', models.PositiveBigIntegerField()),
                 ('settled_at', models.DateTimeField(db_index=True)),
-                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.division')),
+                ('division', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='divisions.division')),
                 ('market', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.market')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='market.round')),
             ],

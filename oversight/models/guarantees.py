@@ -16,7 +16,7 @@ class Guarantee(models.Model):
         verbose_name=_("market"),
     )
     division = models.ForeignKey(
-        "market.Division",
+        "divisions.Division",
         on_delete=models.PROTECT,
         related_name="guarantees",
         verbose_name=_("division"),
@@ -69,7 +69,7 @@ class GuaranteeDelivery(models.Model):
         "market.Round", on_delete=models.PROTECT, related_name="guarantee_deliveries"
     )
     division = models.ForeignKey(
-        "market.Division", on_delete=models.PROTECT, related_name="guarantee_deliveries"
+        "divisions.Division", on_delete=models.PROTECT, related_name="guarantee_deliveries"
     )
     units = models.PositiveBigIntegerField(_("units delivered"))
     price = models.DecimalField(_("price"), max_digits=20, decimal_places=2)

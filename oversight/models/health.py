@@ -44,7 +44,7 @@ class RoundShare(models.Model):
 
     round = models.ForeignKey("market.Round", on_delete=models.PROTECT, related_name="+")
     market = models.ForeignKey("market.Market", on_delete=models.PROTECT, related_name="+")
-    division = models.ForeignKey("market.Division", on_delete=models.PROTECT, related_name="+")
+    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
     side = models.CharField(max_length=4)
     units = models.PositiveBigIntegerField()
     settled_at = models.DateTimeField(db_index=True)

@@ -18,7 +18,7 @@ class PositionLimit(models.Model):
         verbose_name=_("market"),
     )
     division = models.ForeignKey(
-        "market.Division",
+        "divisions.Division",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

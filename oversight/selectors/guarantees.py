@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from market.models import Division, Round
+from divisions.models import Division
+from market.models import Round
 
 from ..models import Guarantee, GuaranteeDelivery
 

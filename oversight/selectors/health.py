@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from arbitration.models import Dispute, RulingEffect
 from arbitration.models.disputes import OPEN_STATES
-from market.models import Account, Division, Entry, Market
+from divisions.models import Division
+from ledger.models import Account, Entry
+from market.models import Market
 
 from ..access import require_oversight
 from ..models import HealthAlert, RoundShare, RoundStats

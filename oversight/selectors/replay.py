@@ -8,9 +8,10 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
 from market import clearing
 from market.errors import InvalidState, MarketError
-from market.models import Division, Round
+from market.models import Round
 
 from ..access import require_oversight
 from ..models import ClearingInputs

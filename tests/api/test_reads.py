@@ -1,12 +1,14 @@
 """Reads over the API: ledger statement with running balances, holdings, lists and filters."""
 
 from decimal import Decimal
+from uuid import UUID
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from ledger.models import LedgerTransaction
 from market.models import Fill
 from market.selectors import division_holdings
 from tests import factories
@@ -26,6 +28,10 @@ def test_the_statement_gives_each_entry_with_its_balance_after(agent, book, divi
     assert balances == running
     assert rows["results"][0]["balance"] == "962.50"  # 1000 granted, 25 paid, 12.50 held
     assert {row["division"] for row in rows["results"]} == {division.pk}
+    # transactions by their public ids, entries by none: a sequence would count others' postings
+    public = set(LedgerTransaction.objects.values_list("public_id", flat=True))
+    assert {UUID(row["transaction"]) for row in rows["results"]} <= public
+    assert "id" not in rows["results"][0]
 
 
 def test_a_filtered_statement_keeps_true_balances(agent, book):

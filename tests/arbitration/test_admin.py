@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from arbitration.models import Dispute
-from market.models import LedgerTransaction
+from ledger.models import LedgerTransaction
 from tests import factories
 from tests.arbitration.conftest import balances, file_fill_dispute, taken
 

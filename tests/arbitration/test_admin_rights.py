@@ -15,7 +15,9 @@ from django_celery_beat.models import PeriodicTask
 
 from arbitration import services
 from arbitration.models import Dispute, Message, Ruling
-from market.models import ApiToken, Division, LedgerTransaction, Market, Membership
+from divisions.models import Division
+from ledger.models import LedgerTransaction
+from market.models import ApiToken, Market, Membership
 from market.services import markets, tokens
 from tests import factories
 from tests.arbitration.conftest import file_fill_dispute
@@ -101,12 +103,12 @@ def _rule(c, w):
 
 
 def _grant(c, w):
-    url = reverse("admin:market_division_grant", args=[w.division.pk])
+    url = reverse("admin:divisions_division_grant", args=[w.division.pk])
     return c.post(url, {"amount": "5.00", "memo": "matrix"})
 
 
 def _mint(c, w):
-    url = reverse("admin:market_division_mint", args=[w.division.pk])
+    url = reverse("admin:divisions_division_mint", args=[w.division.pk])
     return c.post(url, {"asset": w.market.asset_id, "quantity": "3", "memo": "matrix"})
 
 
@@ -242,12 +244,12 @@ READ_PAGES = [
     "market.round",
     "market.order",
     "market.fill",
-    "market.division",
+    "divisions.division",
     "market.membership",
-    "market.asset",
-    "market.ledgertransaction",
-    "market.entry",
-    "market.account",
+    "ledger.asset",
+    "ledger.ledgertransaction",
+    "ledger.entry",
+    "ledger.account",
     "market.apitoken",
     "arbitration.dispute",
     "django_celery_beat.periodictask",
@@ -267,7 +269,7 @@ def test_only_management_and_auditors_read_the_admin(client, world, role):
             assert "/admin/login/" in response["Location"]
     dispute = reverse("admin:arbitration_dispute_change", args=[world.filed.pk])
     rule_form = reverse("admin:arbitration_dispute_rule", args=[world.taken.pk])
-    grant_form = reverse("admin:market_division_grant", args=[world.division.pk])
+    grant_form = reverse("admin:divisions_division_grant", args=[world.division.pk])
     expected = {"management": 200, "auditor": 403}.get(role, 302)
     assert client.get(rule_form).status_code == expected
     assert client.get(grant_form).status_code == expected

@@ -9,8 +9,9 @@ from django.db.models import Sum
 from chain import demo
 from chain.models import RevenueShare, UsageRecord, Window
 from chain.services import expiry
+from ledger.models import Entry
 from market import demo as market_demo
-from market.models import Entry, Round
+from market.models import Round
 from market.services import rounds
 from tests.factories import bid
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from chain.models import CurrencyRate, RevenueShare, SharingRule
 from chain.services import debts, revenue
+from ledger.models import Entry
 from market.errors import InvalidState, NotAllowed
-from market.models import Entry
 from tests import factories
 from tests.chain.factories import SeriesFactory, platform_user, use, window_of
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def credits_of(division):
-    from market.services import ledger
+    from ledger import services as ledger
 
     account = ledger.account_get(asset=ledger.credits_asset(), division=division, kind="available")
     return ledger.balances_of([account.pk])[account.pk]
@@ -111,7 +111,7 @@ def test_a_share_pays_the_divisions_overage_debt_first(chain):
     spent = credits_of(cloud)
     factories.management_user()
     window = chain["gpu"]
-    from market.services import ledger
+    from ledger import services as ledger
 
     ledger.transfer(
         source=cloud, target=chain["lab"], asset=ledger.credits_asset(), amount=spent, by=None

@@ -11,9 +11,10 @@ from django.db.models import Sum
 from chain.errors import UsageRefused
 from chain.models import UsageRecord
 from chain.services import debts, expiry, usage
+from ledger import services as ledger
+from ledger.models import Entry
+from ledger.reconcile import differences
 from market.errors import NotAllowed
-from market.models import Entry
-from market.services import ledger
 from tests import factories
 from tests.chain.factories import SeriesFactory, platform_user, use, window_of
 
@@ -30,7 +31,7 @@ def credits_of(division):
 
 def ledger_sums_to_zero():
     sums = Entry.objects.values("account__asset").annotate(total=Sum("amount"))
-    return all(row["total"] == 0 for row in sums)
+    return all(row["total"] == 0 for row in sums) and differences() == []
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from chain.models import Window
 from chain.services import windows
+from ledger import services as ledger
 from market.models import Round
-from market.services import ledger, rounds
+from market.services import rounds
 from tests import factories
 from tests.chain.factories import SeriesFactory
 

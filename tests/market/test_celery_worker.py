@@ -12,7 +12,8 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from market.models import LedgerTransaction, Round
+from ledger.models import LedgerTransaction
+from market.models import Round
 from market.selectors import asset_totals
 from tests import factories
 from tests.factories import ask, bid

@@ -8,6 +8,7 @@ from market.selectors import division_holdings
 from market.services import markets, orders
 from tests import factories
 from tests.factories import ask, bid
+from tests.invariants import assert_ledger_reconciles
 
 
 def holding(user, code=None):
@@ -200,6 +201,10 @@ def test_concurrent_bids_from_one_division_never_hold_more_than_it_has():
             outcomes.append("placed")
         except InsufficientFunds:
             outcomes.append("refused")
+        try:
+            assert_ledger_reconciles()
+        except AssertionError:
+            outcomes.append("unreconciled")
         finally:
             connections.close_all()
 
@@ -211,6 +216,7 @@ def test_concurrent_bids_from_one_division_never_hold_more_than_it_has():
     assert outcomes.count("placed") == 12
     assert Order.objects.filter(state="open").count() == 12
     assert holding(buyer) == (Decimal("0.00"), Decimal("120.00"))
+    assert_ledger_reconciles()
 
 
 def test_a_bid_at_zero_holds_nothing_and_can_be_cancelled_or_halted(round_, buyer, management):
@@ -252,4 +258,5 @@ def test_a_bid_and_an_ask_racing_from_one_division_never_both_stand():
             thread.join()
         sides = set(Order.objects.filter(round=round_, state="open").values_list("side", flat=True))
         both += sides == {"buy", "sell"}
+        assert_ledger_reconciles()
     assert both == 0

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from market.models import LedgerTransaction
+from ledger.models import LedgerTransaction
 from market.selectors import division_holdings
 from tests import factories
 
@@ -27,7 +27,7 @@ def test_a_wrong_password_is_refused_with_a_message(client, lead):
 
 def test_management_grants_credits_as_a_ledger_transaction(client, management, division):
     client.force_login(management)
-    url = reverse("admin:market_division_grant", args=[division.pk])
+    url = reverse("admin:divisions_division_grant", args=[division.pk])
     response = client.post(url, {"amount": "500.00", "memo": "Q3"})
     assert response.status_code == 302
     txn = LedgerTransaction.objects.get(reason="grant")
@@ -38,7 +38,7 @@ def test_management_grants_credits_as_a_ledger_transaction(client, management, d
 def test_management_mints_units(client, management, division):
     gpu = factories.GpuAssetFactory()
     client.force_login(management)
-    url = reverse("admin:market_division_mint", args=[division.pk])
+    url = reverse("admin:divisions_division_mint", args=[division.pk])
     response = client.post(url, {"asset": gpu.pk, "quantity": "64"})
     assert response.status_code == 302
     assert division_holdings(division=division)[0].available == 64
@@ -47,7 +47,7 @@ def test_management_mints_units(client, management, division):
 @pytest.mark.parametrize("page", ["grant", "mint"])
 def test_auditor_cannot_grant_or_mint(client, auditor, division, page):
     client.force_login(auditor)
-    url = reverse(f"admin:market_division_{page}", args=[division.pk])
+    url = reverse(f"admin:divisions_division_{page}", args=[division.pk])
     assert client.post(url, {"amount": "1", "quantity": "1"}).status_code == 403
     assert not LedgerTransaction.objects.exists()
 
@@ -55,21 +55,28 @@ def test_auditor_cannot_grant_or_mint(client, auditor, division, page):
 def test_auditor_reads_every_admin_page_but_changes_nothing(client, auditor, division):
     factories.funded(division)
     client.force_login(auditor)
-    for model in ["division", "membership", "ledgertransaction", "entry", "account"]:
-        assert client.get(reverse(f"admin:market_{model}_changelist")).status_code == 200
-    change = reverse("admin:market_division_change", args=[division.pk])
+    for app, model in [
+        ("divisions", "division"),
+        ("market", "membership"),
+        ("ledger", "ledgertransaction"),
+        ("ledger", "entry"),
+        ("ledger", "account"),
+        ("ledger", "asset"),
+    ]:
+        assert client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+    change = reverse("admin:divisions_division_change", args=[division.pk])
     assert client.get(change).status_code == 200  # a read-only view
     response = client.post(change, {"name": "Renamed", "slug": division.slug})
     assert response.status_code == 403
-    assert client.get(reverse("admin:market_division_add")).status_code == 403
+    assert client.get(reverse("admin:divisions_division_add")).status_code == 403
 
 
 def test_nobody_edits_the_ledger_in_admin(client, management, division):
     factories.funded(division)
     client.force_login(management)
     txn = LedgerTransaction.objects.get()
-    assert client.get(reverse("admin:market_ledgertransaction_add")).status_code == 403
-    delete = reverse("admin:market_ledgertransaction_delete", args=[txn.pk])
+    assert client.get(reverse("admin:ledger_ledgertransaction_add")).status_code == 403
+    delete = reverse("admin:ledger_ledgertransaction_delete", args=[txn.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
 
 

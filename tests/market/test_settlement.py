@@ -4,11 +4,14 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 
-from market.models import Fill, LedgerTransaction, Order, Round
+from ledger import services as ledger
+from ledger.models import LedgerTransaction
+from market.models import Fill, Order, Round
 from market.selectors import asset_totals, division_holdings
-from market.services import ledger, rounds
+from market.services import rounds
 from tests import factories
 from tests.factories import ask, bid
+from tests.invariants import assert_ledger_reconciles
 
 
 def holdings(user):
@@ -180,4 +183,4 @@ def test_two_workers_finishing_one_round_settle_it_once():
     assert sorted(results) == [(False, False), (True, True)]
     assert LedgerTransaction.objects.filter(reason="trade").count() == 1
     assert holdings(buyer)["units"] == (5, 0)
-    assert all(total == 0 for total in asset_totals().values())
+    assert_ledger_reconciles()

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from market.models import Entry, Fill, LedgerTransaction
+from ledger.models import Entry, LedgerTransaction
+from market.models import Fill
 from market.services import orders
 from oversight.models import ClearingInputs
 from oversight.replay import Params, book_from_columns

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from market.models import LedgerTransaction, Order
+from ledger.models import LedgerTransaction
+from market.models import Order
 from tests import factories
 
 
@@ -86,7 +87,7 @@ def test_statement_dates_out_of_range_are_a_form_error(as_user, buyer, day):
 def test_a_mint_of_10_to_the_18_is_refused_under_the_field(client, management, division):
     client.force_login(management)
     asset = factories.GpuAssetFactory()
-    url = reverse("admin:market_division_mint", args=[division.pk])
+    url = reverse("admin:divisions_division_mint", args=[division.pk])
     response = client.post(url, {"asset": asset.pk, "quantity": str(10**18)})
     assert response.status_code == 200
     assert "At most 1,000,000,000,000 units at a time." in response.content.decode()
@@ -95,7 +96,7 @@ def test_a_mint_of_10_to_the_18_is_refused_under_the_field(client, management, d
 
 def test_a_grant_in_fullwidth_digits_is_refused(client, management, division):
     client.force_login(management)
-    url = reverse("admin:market_division_grant", args=[division.pk])
+    url = reverse("admin:divisions_division_grant", args=[division.pk])
     response = client.post(url, {"amount": "５００"})
     assert "Write an amount with the digits 0-9" in response.content.decode()
     assert not LedgerTransaction.objects.exists()

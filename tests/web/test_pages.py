@@ -170,3 +170,18 @@ def test_the_statement_of_units_shows_the_resource(as_user, seller, round_):
         ("hold", "45.00", "5.00"),
         ("mint", "50.00", "0.00"),
     ]
+
+
+def test_the_statement_names_transactions_by_public_id_not_by_sequence(as_user, buyer, round_):
+    """A division watching its own transaction ids must not learn how many others posted."""
+    from ledger.models import LedgerTransaction
+
+    bid(buyer, round_, 10, "2.00")
+    txns = LedgerTransaction.objects.filter(entries__account__division=buyer.membership.division)
+    hold = txns.distinct().get(reason="hold")
+    client = as_user(buyer)
+    rows = statement_rows(client)
+    assert rows[0]["transaction"] == str(hold.public_id)
+    assert all(r["transaction"] != str(t.pk) for r in rows for t in txns)
+    page = client.get("/ledger/").content.decode()
+    assert str(hold.public_id)[:8] in page

@@ -7,11 +7,12 @@ from django.db import DatabaseError, connection, connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ledger import services as ledger
+from ledger.models import Entry, LedgerTransaction
 from market.errors import InsufficientFunds, MarketError
-from market.models import Entry, LedgerTransaction
 from market.selectors import asset_totals, division_holdings
-from market.services import ledger
 from tests import factories
+from tests.invariants import assert_ledger_reconciles
 
 
 def credits_of(division):
@@ -112,7 +113,7 @@ def test_entries_cannot_be_changed_or_deleted(division):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("sql", ["UPDATE market_entry SET amount = 1", "DELETE FROM market_entry"])
+@pytest.mark.parametrize("sql", ["UPDATE ledger_entry SET amount = 1", "DELETE FROM ledger_entry"])
 def test_postgres_itself_refuses_to_change_entries(division, sql):
     factories.funded(division, Decimal(10))
     with (
@@ -142,6 +143,10 @@ def test_concurrent_holds_never_overdraw():
             outcomes.append("held")
         except InsufficientFunds as error:
             outcomes.append(error.message)
+        try:
+            assert_ledger_reconciles()  # while the others post: one consistent snapshot
+        except AssertionError as error:
+            outcomes.append(f"unreconciled: {error}")
         finally:
             connections.close_all()
 
@@ -158,6 +163,7 @@ def test_concurrent_holds_never_overdraw():
     assert len(refusals) == 16
     assert all(r.startswith("Insufficient funds: ") for r in refusals)
     assert (credits_of(division).available, credits_of(division).held) == (0, 160)
+    assert_ledger_reconciles()
 
 
 def apply(name, division, other, asset, gpu, amount):
@@ -198,4 +204,5 @@ def test_every_asset_sums_to_zero_after_any_operations(ops):
             for holding in division_holdings(division=d):
                 assert holding.available >= 0
                 assert holding.held >= 0
+        assert_ledger_reconciles()
     assert all(total == 0 for total in asset_totals().values())

@@ -1,13 +1,18 @@
 """The double-entry ledger: every movement of credits or units is a balanced transaction.
 
-Entries are append-only. A balance is the sum of an account's entries; nothing stores it.
+Entries are append-only and are the truth. Each account also carries its balance, the running sum
+of its entries, updated by the posting that adds them, under the same row lock; each entry records
+the balance after it. So a balance check reads one row and a statement reads a page, however long
+the history; the reconciliation (`ledger.reconcile`) proves balance = sum of entries.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 AMOUNT_PLACES = 2
 ZERO = Decimal("0.00")
@@ -77,13 +82,30 @@ class Account(models.Model):
 
     asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="accounts")
     division = models.ForeignKey(
-        "market.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="accounts"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    balance = amount_field(
+        default=ZERO,
+        editable=False,
+        help_text=_("The sum of its entries, kept by each posting under the account's row lock."),
+    )
 
     class Meta:
         ordering = ["asset", "division", "kind"]
+        permissions = [
+            ("reconciliation_alerts", _("Receives the reconciliation's alerts")),
+        ]
         constraints = [
+            # The no-overdraft rule, also in the database: a service bug cannot overdraw.
+            models.CheckConstraint(
+                condition=models.Q(division__isnull=True) | models.Q(balance__gte=0),
+                name="account_division_balance_not_negative",
+            ),
             models.UniqueConstraint(
                 fields=["asset", "division", "kind"],
                 condition=models.Q(division__isnull=False),
@@ -123,6 +145,16 @@ class LedgerTransaction(models.Model):
         OVERAGE = "overage", "Overage charge"
         REVENUE = "revenue", "Revenue share"
 
+    public_id = models.UUIDField(
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        verbose_name=_("public id"),
+        help_text=_(
+            "Shown to divisions instead of the sequential id, which would reveal how many "
+            "transactions others posted in between."
+        ),
+    )
     reason = models.CharField(max_length=12, choices=Reason.choices)
     memo = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -180,12 +212,14 @@ class Entry(models.Model):
     )
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     amount = amount_field()
+    balance_after = amount_field(help_text=_("The account's balance after this entry."))
 
     objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
         verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["account", "transaction"], name="entry_account_txn")]
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="entry_amount_not_zero"),
         ]

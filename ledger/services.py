@@ -13,13 +13,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .. import roles
-from ..errors import InsufficientFunds, MarketError
-from ..locks import accounts_for_update
-from ..models import Account, Asset, Division, LedgerTransaction
-from ..models.ledger import AMOUNT_PLACES, QUANT
-from . import ledger_sql
+from divisions.models import Division
+
+from . import sql as ledger_sql
+from .errors import InsufficientFunds, NotAllowed, Refusal
+from .locks import accounts_for_update
+from .models import AMOUNT_PLACES, QUANT, Account, Asset, LedgerTransaction
 
 Reason = LedgerTransaction.Reason
 
@@ -34,9 +35,9 @@ def to_amount(value: Decimal | int | str) -> Decimal:
     """A money or unit amount with the ledger's fixed places; refuses more precision than that."""
     amount = Decimal(value)
     if not amount.is_finite():
-        raise MarketError(f"{value} is not a finite amount.")
+        raise Refusal(f"{value} is not a finite amount.")
     if amount != amount.quantize(QUANT):
-        raise MarketError(f"{value} has more than {AMOUNT_PLACES} decimal places.")
+        raise Refusal(f"{value} has more than {AMOUNT_PLACES} decimal places.")
     return amount.quantize(QUANT)
 
 
@@ -55,20 +56,25 @@ def account_get(*, asset: Asset, division: Division | None, kind: str) -> Accoun
 
 
 def balances_of(account_ids: Iterable[int]) -> dict[int, Decimal]:
+    """The accounts' balances (one row each, not a sum of their history)."""
     return defaultdict(lambda: Decimal("0.00"), ledger_sql.balances(account_ids))
+
+
+def balance_of(account: Account) -> Decimal:
+    return balances_of([account.pk])[account.pk]
 
 
 def _check_legs(legs: Sequence[Leg]) -> None:
     if not legs:
-        raise MarketError("A ledger transaction needs entries.")
+        raise Refusal("A ledger transaction needs entries.")
     per_asset: dict[int, Decimal] = defaultdict(Decimal)
     for leg in legs:
         if leg.amount == 0:
-            raise MarketError("A ledger entry cannot be zero.")
+            raise Refusal("A ledger entry cannot be zero.")
         per_asset[leg.account.asset_id] += leg.amount
     unbalanced = [asset for asset, total in per_asset.items() if total != 0]
     if unbalanced:
-        raise MarketError(f"Entries do not balance for asset(s) {unbalanced}.")
+        raise Refusal(f"Entries do not balance for asset(s) {unbalanced}.")
 
 
 def _post(
@@ -83,9 +89,11 @@ def _post(
 ) -> LedgerTransaction:
     """Post balanced entries; the caller holds the transaction.
 
-    Locks every account involved (by pk) unless the caller already did (`locked`), then refuses
-    if any division account would go below zero. With a `key`, a second post under the same key
-    returns the first, unchanged.
+    Locks every account involved (by pk) unless the caller already did (`locked`, read with their
+    balances under the lock), then refuses if any division account would go below zero (the
+    database's CHECK refuses it too). Issuance accounts need no lock: they have no floor, and
+    the posting's own update moves their balance atomically. With a `key`, a second post under
+    the same key returns the first, unchanged.
     """
     _check_legs(legs)
     if key is not None:
@@ -97,11 +105,11 @@ def _post(
     moved: dict[int, Decimal] = defaultdict(Decimal)
     for leg in legs:
         moved[leg.account.pk] += leg.amount
-    before = balances_of(moved)
     for pk, delta in moved.items():
-        if locked[pk].division_id is not None and before[pk] + delta < 0:
-            raise _insufficient(locked[pk], before[pk], -delta)
-    return ledger_sql.transaction_insert(
+        account = locked[pk]
+        if account.division_id is not None and account.balance + delta < 0:
+            raise _insufficient(account, account.balance, -delta)
+    txn = ledger_sql.transaction_insert(
         reason=reason,
         memo=memo[:300],
         created_at=timezone.now(),
@@ -111,6 +119,10 @@ def _post(
         key=key,
         entries=[(pk, delta) for pk, delta in moved.items() if delta != 0],
     )
+    for pk, delta in moved.items():
+        if locked[pk].division_id is not None:  # locked: its balance was read under the lock
+            locked[pk].balance += delta
+    return txn
 
 
 # Public, atomic; the functions below call `_post` inside their own transaction (one savepoint).
@@ -155,15 +167,23 @@ def _division_accounts(
 def _positive(amount: Decimal | int | str, what: str) -> Decimal:
     value = to_amount(amount)
     if value <= 0:
-        raise MarketError(f"The {what} must be positive, not {value}.")
+        raise Refusal(f"The {what} must be positive, not {value}.")
     return value
 
 
 def _units(quantity: Decimal | int | str) -> Decimal:
     value = _positive(quantity, "quantity")
     if value != value.to_integral_value():
-        raise MarketError(f"Units come in whole numbers, not {quantity}.")
+        raise Refusal(f"Units come in whole numbers, not {quantity}.")
     return value
+
+
+def _require(by: Any, permission: str) -> None:
+    """Refuse anyone without the ledger permission (management has it; auditors only read).
+
+    None is the product itself acting (seeding, beat)."""
+    if by is not None and not by.has_perm(permission):
+        raise NotAllowed(_("Only management may do this; auditors and divisions cannot."))
 
 
 CREDITS = "credits"  # the credits asset's code
@@ -188,7 +208,7 @@ def credits_grant(
     """Management grants a budget: credits move from issuance to the division's available.
 
     `by` is management, or None when the product itself grants (demo seeding)."""
-    roles.require_management(by, system_ok=True)
+    _require(by, "ledger.grant_credits")
     value = _positive(amount, "grant")
     asset = credits_asset()
     available, _ = _division_accounts(division, asset)
@@ -210,9 +230,9 @@ def units_mint(
     """Management mints capacity (GPU-hours, tokens) into a division's holdings.
 
     `by` is management, or None when the product itself mints (demo seeding)."""
-    roles.require_management(by, system_ok=True)
+    _require(by, "ledger.mint_units")
     if asset.is_credits:
-        raise MarketError("Credits are granted, not minted.")
+        raise Refusal("Credits are granted, not minted.")
     value = _units(quantity)
     available, _ = _division_accounts(division, asset)
     issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
@@ -299,7 +319,7 @@ def transfer(
     """Move from one division's available to another's; refused if the source cannot cover it."""
     value = _positive(amount, "transfer")
     if source.pk == target.pk:
-        raise MarketError("A transfer needs two different divisions.")
+        raise Refusal("A transfer needs two different divisions.")
     source_available, _ = _division_accounts(source, asset)
     target_available, _ = _division_accounts(target, asset)
     legs = [Leg(source_available, -value), Leg(target_available, value)]

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Sum
 
-from market.models import Account, Entry, LedgerTransaction
-from market.services import ledger, ledger_sql
+from ledger import services as ledger
+from ledger import sql as ledger_sql
+from ledger.models import Account, Entry, LedgerTransaction
 from tests import factories
 
 KINDS = (Account.Kind.AVAILABLE, Account.Kind.HELD)

@@ -1,0 +1,1 @@
+"""Divisions: who trades and who holds ledger accounts. Imports no other project app."""

@@ -41,7 +41,7 @@ def notify(dispute: Dispute, users: Iterable[Any], subject: str, body: str) -> N
     to = sorted({u.email for u in users if getattr(u, "email", "")})
     if not to:
         return
-    link = reverse("disputes:detail", args=[dispute.pk])
+    link = settings.SITE_URL.rstrip("/") + reverse("disputes:detail", args=[dispute.pk])
     text = f"{body}\n\nDispute #{dispute.pk}: {dispute.round}\nState: {dispute.get_state_display()}"
     text += f"\nOpen it at {link}"
     prefix = f"[Tokenhub] Dispute #{dispute.pk}: "

@@ -34,6 +34,19 @@ def test_a_lead_files_a_dispute_about_a_fill_against_the_other_side(
     assert "filed a dispute" in mailoutbox[0].body
 
 
+@pytest.mark.parametrize("site", ["https://tokenhub.internal", "https://tokenhub.internal/"])
+def test_a_dispute_email_links_the_case_by_its_absolute_address(
+    book, arbiter, mailoutbox, django_capture_on_commit_callbacks, settings, site
+):
+    # given
+    settings.SITE_URL = site
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        dispute = file_fill_dispute(book)
+    # then
+    assert f"https://tokenhub.internal/disputes/{dispute.pk}/" in mailoutbox[0].body
+
+
 def test_the_snapshot_of_the_round_is_attached_as_evidence(book):
     dispute = file_fill_dispute(book)
     snapshot = dispute.evidence.get(kind=Evidence.Kind.SNAPSHOT).snapshot

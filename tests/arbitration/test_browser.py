@@ -30,7 +30,7 @@ def test_a_lead_files_management_rules_a_refund_and_the_lead_sees_it(
 
     # a lead files a dispute from their fill
     sign_in(lead_page, f"{live_server.url}/login/", book.b1)
-    lead_page.goto(live_server.url + reverse("order", args=[order.pk]))
+    lead_page.goto(live_server.url + reverse("order", args=[order.public_id]))
     lead_page.get_by_role("link", name="File a dispute about this fill").click()
     lead_page.get_by_label("Category").select_option("pricing")
     lead_page.get_by_label("Remedy you ask for").select_option("compensation")

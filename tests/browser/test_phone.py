@@ -58,7 +58,7 @@ def test_every_page_fits_a_phone_without_sideways_scrolling(
         "market": reverse("market", args=[round_.market.slug]),
         "round": reverse("round_detail", args=[round_.pk]),
         "orders": reverse("orders"),
-        "order": reverse("order", args=[order.pk]),
+        "order": reverse("order", args=[order.public_id]),
         "ledger": reverse("ledger"),
         "disputes": reverse("disputes:list"),
         "dispute": reverse("disputes:detail", args=[dispute.pk]),

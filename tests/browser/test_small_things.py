@@ -59,7 +59,7 @@ def test_each_party_reads_the_dispute_in_its_own_words_on_cards_that_do_not_touc
     filer.goto(url)
     about = filer.locator("tr", has_text="About")
     expect(about).to_contain_text("One of our fills")
-    expect(about.get_by_role("link", name=f"order #{order.pk}")).to_be_visible()
+    expect(about.get_by_role("link", name=f"order #{order.public_id}")).to_be_visible()
     expect(filer.locator("main")).not_to_contain_text(f"fill #{dispute.fill_id}")
     assert filer.evaluate(TOUCHING) == []
     shoot(filer, "small-01-dispute-filer")
@@ -70,7 +70,7 @@ def test_each_party_reads_the_dispute_in_its_own_words_on_cards_that_do_not_touc
     about = other.locator("tr", has_text="About")
     expect(about).to_contain_text(f"A fill of {buyer.membership.division.name}")
     expect(other.locator("main")).not_to_contain_text("One of our fills")
-    expect(other.locator("main")).not_to_contain_text(f"order #{order.pk}")
+    expect(other.locator("main")).not_to_contain_text(f"order #{order.public_id}")
     other.goto(live_server.url + reverse("disputes:list"))
     expect(other.locator("main tbody tr").first).to_contain_text("A fill of")
     shoot(other, "small-02-disputes-counterparty")

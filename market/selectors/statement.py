@@ -24,8 +24,9 @@ from ledger.models import Account, Asset, Entry, LedgerTransaction, summed
 
 from ..models import Order
 
-# The two accounts' entries are merged in transaction order (one backward index scan each), so
-# a page reads its own rows; a row's balance is its entry's, or the account's latest before it.
+# A page of k rows after an offset lies within each account's first offset + k entries from that
+# end (`reach`): two index scans of that many rows, whatever the history; a row's balance is its
+# entry's, or the account's latest before it.
 STATEMENT_SQL = """
 WITH page AS (
   SELECT e.transaction_id AS txn_id,
@@ -34,13 +35,18 @@ WITH page AS (
          MAX(CASE WHEN e.account_id = %(available)s THEN e.balance_after END) AS available_after,
          MAX(CASE WHEN e.account_id = %(held)s THEN e.balance_after END) AS held_after
   FROM (
-    SELECT transaction_id, account_id, amount, balance_after FROM {entry}
-    WHERE account_id = %(available)s
+    SELECT * FROM (
+      SELECT e.transaction_id, e.account_id, e.amount, e.balance_after FROM {entry} e {join}
+      WHERE e.account_id = %(available)s AND {where}
+      ORDER BY e.transaction_id {direction} {reach}
+    ) a
     UNION ALL
-    SELECT transaction_id, account_id, amount, balance_after FROM {entry}
-    WHERE account_id = %(held)s
-  ) e {join}
-  WHERE {where}
+    SELECT * FROM (
+      SELECT e.transaction_id, e.account_id, e.amount, e.balance_after FROM {entry} e {join}
+      WHERE e.account_id = %(held)s AND {where}
+      ORDER BY e.transaction_id {direction} {reach}
+    ) h
+  ) e
   GROUP BY e.transaction_id
   ORDER BY e.transaction_id {direction}
   {page}
@@ -128,8 +134,15 @@ class Statement:
 
     def _sql(self, *, direction: str = "DESC", page: str = "") -> tuple[str, dict[str, Any]]:
         where, join, params = _where(self.filters)
+        reach = "LIMIT %(reach)s" if page else ""
         sql = STATEMENT_SQL.format(
-            **_TABLES, columns=_COLUMNS, join=join, where=where, direction=direction, page=page
+            **_TABLES,
+            columns=_COLUMNS,
+            join=join,
+            where=where,
+            direction=direction,
+            page=page,
+            reach=reach,
         )
         return sql, self._params() | params
 
@@ -159,7 +172,10 @@ class Statement:
             direction, offset, limit = "ASC", self._count - end, end - start
         sql, params = self._sql(direction=direction, page="LIMIT %(limit)s OFFSET %(offset)s")
         with connection.cursor() as cursor:
-            cursor.execute(sql, params | {"limit": max(limit, 0), "offset": offset})
+            limit = max(limit, 0)
+            cursor.execute(
+                sql, params | {"limit": limit, "offset": offset, "reach": offset + limit}
+            )
             row = _row_maker()
             return [row(values) for values in cursor.fetchall()]
 

@@ -185,16 +185,14 @@ def pages(lead: object) -> dict[str, tuple[int, float, int]]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from ledger.models import LedgerTransaction
+    from ledger import services as ledger
+    from market.selectors.statement import Statement, StatementFilter
 
     client = Client()
     client.force_login(lead)  # type: ignore[arg-type]
-    count = (
-        LedgerTransaction.objects.filter(entries__account__division__slug="bench")
-        .values("pk")
-        .distinct()
-        .count()
-    )
+    division = lead.membership.division  # type: ignore[attr-defined]
+    filters = StatementFilter(asset=ledger.credits_asset())
+    count = Statement(division=division, filters=filters).count()
     last = max((count + PER_PAGE - 1) // PER_PAGE, 1)
     urls = {
         "dashboard": "/dashboard/",

@@ -52,6 +52,6 @@ def test_a_crash_gets_the_products_500(settings):
 
 def test_a_refusal_gets_the_products_403(client, auditor, division):
     client.force_login(auditor)
-    response = client.get(f"/admin/market/division/{division.pk}/grant/")
+    response = client.get(f"/admin/divisions/division/{division.pk}/grant/")
     assert response.status_code == 403
     assert "You do not have the rights for this page or action." in response.content.decode()

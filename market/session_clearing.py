@@ -51,17 +51,16 @@ The search
 ----------
 Step 5 is solved as EUPHEMIA does. A MIP (HiGHS, ``market.session_solver``) maximises welfare
 over binary bundle choices and the simple orders aggregated by price level, subject to each
-market's balance: the best A before the price condition, and a bound on every A left. Steps
-1-2 then check its A exactly. Each A the MIP proposes is cut off (a no-good cut) before it
-is solved again; an inadmissible A is also repaired: the sets without one of its first
-``REPAIRS`` bundles failing at ``p°``, and without all of them, each dropping the bundles
-that fail in turn until admissible, are evaluated too. The best admissible set found stands
-when the MIP's bound falls below it (every set left is worse; sets of equal welfare are
-still looked at), when it is below the bound but within ``gap`` of it (relative, 1e-4 by default, as MIP
-solvers' default gap; ``gap=0`` turns this off), or after ``max_rounds`` MIP solves. The
-search is the same on every run, so its result is too. Bundles that no prices in the
-markets' ranges could satisfy, or whose legs no counterparty could fill, are never offered
-to the MIP.
+market's balance: the best A before the price condition, and a bound on every A left. Steps 1-2
+then check its A exactly. Each A the MIP proposes is cut off (a no-good cut) before it is
+solved again; an inadmissible A is also repaired: the sets without one of its first ``REPAIRS``
+bundles failing at ``p°``, and without all of them, each dropping the bundles that fail in turn
+until admissible, are evaluated too. The best admissible set found stands when the MIP's bound
+falls below it (every set left is worse; sets of equal welfare are still looked at), when it is
+below the bound but within ``gap`` of it (relative, 1e-4 by default, as MIP solvers' default
+gap; ``gap=0`` turns this off), or after ``max_rounds`` MIP solves. The search is the same on
+every run, so its result is too. Bundles that no prices in the markets' ranges could satisfy,
+or whose legs no counterparty could fill, are never offered to the MIP.
 
 Explanations
 ------------

@@ -299,7 +299,7 @@ def test_the_same_session_in_any_order_gives_the_same_result(session, rng):
 @given(sessions())
 def test_the_search_finds_the_best_admissible_set_of_bundles(session):
     markets, bundles = session
-    result = clear_session(markets, bundles)
+    result = clear_session(markets, bundles, gap=0)
 
     # brute force over every set of bundles, by the rule's own steps 1-4
     from market.session_clearing import _markets, _plans

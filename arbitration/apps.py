@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ArbitrationConfig(AppConfig):
     name = "arbitration"
-    verbose_name = "Arbitration"
+    verbose_name = _("Arbitration")

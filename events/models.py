@@ -35,6 +35,7 @@ class Event(models.Model):
     data = models.JSONField(_("data"), default=dict)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     txid = models.BigIntegerField(
+        _("transaction id"),
         default=0,
         help_text=_("The writing transaction's id (PostgreSQL): the feed's commit order."),
     )
@@ -49,7 +50,7 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} #{self.pk}"
+        return f"{self.get_kind_display()} #{self.pk}"
 
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None and not self._state.adding:
@@ -69,7 +70,10 @@ class Subscription(models.Model):
         _("kinds"), default=list, blank=True, help_text=_("Empty: every kind.")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     active = models.BooleanField(_("active"), default=True)
@@ -97,9 +101,14 @@ class Delivery(models.Model):
         CANCELLED = "cancelled", _("Cancelled (subscription ended)")
 
     subscription = models.ForeignKey(
-        Subscription, on_delete=models.CASCADE, related_name="deliveries"
+        Subscription,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("webhook subscription"),
     )
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="deliveries")
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="deliveries", verbose_name=_("event")
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -117,13 +126,21 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="delivery_due")]
 
     def __str__(self) -> str:
-        return f"event {self.event_id} → {self.subscription_id}"
+        return _("event %(event)s → webhook #%(subscription)s") % {
+            "event": self.event_id,
+            "subscription": self.subscription_id,
+        }
 
 
 class Attempt(models.Model):
     """One HTTP POST of a delivery: when, what came back, how long it took."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    delivery = models.ForeignKey(
+        Delivery,
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        verbose_name=_("webhook delivery"),
+    )
     number = models.PositiveIntegerField(_("attempt"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     status_code = models.PositiveIntegerField(_("HTTP status"), null=True, blank=True)
@@ -139,7 +156,10 @@ class Attempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"attempt {self.number} of delivery {self.delivery_id}"
+        return _("attempt %(number)s of delivery %(delivery)s") % {
+            "number": self.number,
+            "delivery": self.delivery_id,
+        }
 
     @property
     def ok(self) -> bool:

@@ -64,7 +64,16 @@ class RulingInline(ReadOnlyInline):
 class EventInline(ReadOnlyInline):
     model = DisputeEvent
     verbose_name_plural = gettext_lazy("Case history")
-    fields = ["at", "by", "action", "source", "target", "why"]
+    fields = ["at", "by", "what", "source", "target", "reason"]
+    readonly_fields = ["what", "reason"]
+
+    @admin.display(description=gettext_lazy("action"))
+    def what(self, event: DisputeEvent) -> str:
+        return event.label
+
+    @admin.display(description=gettext_lazy("why"))
+    def reason(self, event: DisputeEvent) -> str:
+        return event.why_display
 
 
 @admin.register(Dispute)

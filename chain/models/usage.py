@@ -33,7 +33,10 @@ class UsageRecord(models.Model):
     charge = amount_field(verbose_name=_("overage charge"), default=Decimal("0.00"))
     paid = amount_field(verbose_name=_("charge paid"), default=Decimal("0.00"))
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -8,6 +8,8 @@ in the clearing transaction, and never changed.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from market.models import ClearingRule
+
 
 class ClearingInputs(models.Model):
     round = models.OneToOneField(
@@ -16,7 +18,7 @@ class ClearingInputs(models.Model):
         related_name="clearing_inputs",
         verbose_name=_("round"),
     )
-    rule = models.CharField(_("clearing rule"), max_length=20)
+    rule = models.CharField(_("clearing rule"), max_length=20, choices=ClearingRule.choices)
     tick = models.DecimalField(_("tick"), max_digits=12, decimal_places=2)
     floor = models.DecimalField(_("floor"), max_digits=20, decimal_places=2, null=True)
     cap = models.DecimalField(_("cap"), max_digits=20, decimal_places=2, null=True)

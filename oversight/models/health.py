@@ -42,14 +42,25 @@ class RoundStats(models.Model):
 class RoundShare(models.Model):
     """Units one division bought or sold in one settled round."""
 
-    round = models.ForeignKey("market.Round", on_delete=models.PROTECT, related_name="+")
-    market = models.ForeignKey("market.Market", on_delete=models.PROTECT, related_name="+")
-    division = models.ForeignKey("divisions.Division", on_delete=models.PROTECT, related_name="+")
-    side = models.CharField(max_length=4)
-    units = models.PositiveBigIntegerField()
-    settled_at = models.DateTimeField(db_index=True)
+    round = models.ForeignKey(
+        "market.Round", on_delete=models.PROTECT, related_name="+", verbose_name=_("round")
+    )
+    market = models.ForeignKey(
+        "market.Market", on_delete=models.PROTECT, related_name="+", verbose_name=_("market")
+    )
+    division = models.ForeignKey(
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("division"),
+    )
+    side = models.CharField(_("side"), max_length=4)
+    units = models.PositiveBigIntegerField(_("units"))
+    settled_at = models.DateTimeField(_("settled at"), db_index=True)
 
     class Meta:
+        verbose_name = _("round share")
+        verbose_name_plural = _("round shares")
         constraints = [
             models.UniqueConstraint(fields=["round", "division", "side"], name="round_share_once")
         ]

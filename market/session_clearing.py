@@ -51,12 +51,16 @@ The search
 ----------
 Step 5 is solved as EUPHEMIA does. A MIP (HiGHS, ``market.session_solver``) maximises welfare
 over binary bundle choices and the simple orders aggregated by price level, subject to each
-market's balance: the best A before the price condition. Step 1 and 2 then check it exactly;
-an inadmissible A is cut off (a no-good cut) and the MIP solved again, and the sets found by
-dropping the bundles that fail at ``p°`` (repeated until admissible) are evaluated as well.
-The search stops when the MIP's bound is no better than the best admissible set found, or
-after ``MAX_ROUNDS`` solves, when the best admissible set found stands. Bundles that no price
-in the markets' ranges could satisfy are never offered to the MIP.
+market's balance: the best A before the price condition, and a bound on every A left. Steps 1-2
+then check its A exactly. Each A the MIP proposes is cut off (a no-good cut) before it is
+solved again; an inadmissible A is also repaired: the sets without one of its first ``REPAIRS``
+bundles failing at ``p°``, and without all of them, each dropping the bundles that fail in turn
+until admissible, are evaluated too. The best admissible set found stands when the MIP's bound
+falls below it (every set left is worse; sets of equal welfare are still looked at), when it is
+below the bound but within ``gap`` of it (relative, 1e-4 by default, as MIP solvers' default
+gap; ``gap=0`` turns this off), or after ``max_rounds`` MIP solves. The search is the same on
+every run, so its result is too. Bundles that no prices in the markets' ranges could satisfy,
+or whose legs no counterparty could fill, are never offered to the MIP.
 
 Explanations
 ------------
@@ -79,6 +83,7 @@ from .session_book import MarketState
 from .session_search import Candidate, Plan, Search, canonical
 
 __all__ = [
+    "GAP",
     "MAX_ROUNDS",
     "REASONS",
     "Bundle",
@@ -89,7 +94,8 @@ __all__ = [
     "clear_session",
 ]
 
-MAX_ROUNDS: Final = 64
+MAX_ROUNDS: Final = 32
+GAP: Final = 1e-4
 REASONS: Final = ("accepted", "too_expensive", "paradoxically_rejected", "no_counterparty")
 
 
@@ -147,8 +153,17 @@ class SessionClearing:
     welfare: Decimal
 
 
-def clear_session(books: Sequence[MarketBook], bundles: Sequence[Bundle]) -> SessionClearing:
+def clear_session(
+    books: Sequence[MarketBook],
+    bundles: Sequence[Bundle],
+    *,
+    max_rounds: int = MAX_ROUNDS,
+    gap: float = GAP,
+) -> SessionClearing:
     """Clear a session by the rule in the module docstring.
+
+    ``max_rounds`` and ``gap`` bound the search (module docstring, The search); ``gap=0``
+    searches until no better set can be left, within ``max_rounds`` MIP solves.
 
     Raises ``ClearingError`` naming the market, order or bundle that is invalid (a book as
     ``clear`` does; a bundle with no legs, a leg outside the session, two legs in one
@@ -157,7 +172,7 @@ def clear_session(books: Sequence[MarketBook], bundles: Sequence[Bundle]) -> Ses
     states = _markets(books)
     index = {state.book.market: m for m, state in enumerate(states)}
     plans = _plans(bundles, index)
-    search = Search(states, plans, max_rounds=MAX_ROUNDS)
+    search = Search(states, plans, max_rounds=max_rounds, gap=gap)
     best = search.run()
     markets = {state.book.market: search.clearing(best, m) for m, state in enumerate(states)}
     outcomes = {plan.bundle.id: _outcome(search, best, b, markets) for b, plan in enumerate(plans)}

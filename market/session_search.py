@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from .clearing import Clearing
 from .session_book import MarketState, Priced
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .session_clearing import Bundle
 
 T = TypeVar("T")
+REPAIRS: Final = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +67,15 @@ def _surplus_alone(state: MarketState) -> int:
 
 
 class Search:
-    def __init__(self, states: Sequence[MarketState], plans: Sequence[Plan], *, max_rounds: int):
-        self.states, self.plans, self.max_rounds = states, plans, max_rounds
+    def __init__(
+        self,
+        states: Sequence[MarketState],
+        plans: Sequence[Plan],
+        *,
+        max_rounds: int,
+        gap: float = 0.0,
+    ) -> None:
+        self.states, self.plans, self.max_rounds, self.gap = states, plans, max_rounds, gap
         self.base = [state.decimal(_surplus_alone(state)) for state in states]  # credits
         self._seen: dict[frozenset[int], tuple[Candidate | None, frozenset[int]]] = {}
         self.rounds = 0
@@ -159,13 +167,24 @@ class Search:
                 break
             accepted, bound = found
             best = self._try(accepted, best)
-            if bound < float(best.welfare - constant) - unit / 2:
-                break  # every set left is worse (sets of equal welfare are still looked at)
+            below = bound - float(best.welfare - constant)
+            if below < -unit / 2 or (unit / 2 < below <= self.gap * abs(bound)):
+                break  # every set left is worse, or the best found is within the gap
             model.exclude(accepted)
         return best
 
     def _try(self, accepted: frozenset[int], best: Candidate) -> Candidate:
-        """Evaluate the set, and if inadmissible the sets without its failing bundles."""
+        """Evaluate the set; if inadmissible, the sets without one of its first failing
+        bundles (``REPAIRS`` of them) and without all of them, each repaired alike."""
+        candidate, failing = self.evaluate(accepted)
+        if candidate is not None:
+            return candidate if better(candidate, best) else best
+        for b in sorted(failing)[:REPAIRS]:
+            best = self._repair(accepted - {b}, best)
+        return self._repair(accepted - failing, best) if failing else best
+
+    def _repair(self, accepted: frozenset[int], best: Candidate) -> Candidate:
+        """Drop the failing bundles until the set is admissible."""
         while True:
             candidate, failing = self.evaluate(accepted)
             if candidate is not None:

@@ -4,9 +4,10 @@ The health view reads these instead of orders and fills, so it costs the same ha
 queries however many rounds there are (tests/oversight/test_health.py counts them).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .rules import ManagedRule
 
 
 class RoundStats(models.Model):
@@ -69,7 +70,7 @@ class RoundShare(models.Model):
         return f"{self.round_id} {self.division_id} {self.side} {self.units}"
 
 
-class HealthAlert(models.Model):
+class HealthAlert(ManagedRule):
     """A condition management wants flagged on the health view."""
 
     class Kind(models.TextChoices):
@@ -94,16 +95,8 @@ class HealthAlert(models.Model):
         verbose_name=_("market"),
         help_text=_("Empty: every market."),
     )
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
 
-    class Meta:
+    class Meta(ManagedRule.Meta):
         verbose_name = _("health alert")
         verbose_name_plural = _("health alerts")
         constraints = [
@@ -114,3 +107,37 @@ class HealthAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.threshold}%)"
+
+
+class AlertRaised(models.Model):
+    """An alert that fired on a settled round: written once per alert and round (unique), in
+    the round's settlement transaction, with the event that tells management and auditors."""
+
+    alert = models.ForeignKey(
+        HealthAlert,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="raised",
+        verbose_name=_("alert"),
+        help_text=_("Empty: the alert was removed since."),
+    )
+    round = models.ForeignKey(
+        "market.Round", on_delete=models.PROTECT, related_name="+", verbose_name=_("round")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=HealthAlert.Kind.choices)
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.PROTECT, related_name="+", verbose_name=_("event")
+    )
+    raised_at = models.DateTimeField(_("raised at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("raised alert")
+        verbose_name_plural = _("raised alerts")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "round"], name="alert_raised_once_a_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.round_id}"

@@ -46,9 +46,18 @@ def window_of(series, *, now=None):
     return created[0] if created else series.windows.order_by("number").first()
 
 
-def use(by, division, window, units, external_id, at: datetime | None = None):
+def current_window(**series):
+    """A window whose delivery started half an hour ago and runs another half hour."""
+    anchor = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
+    series = SeriesFactory(anchor=anchor, window_minutes=60, gate_minutes=5, **series)
+    return window_of(series, now=anchor - timedelta(minutes=30))
+
+
+def use(by, division, window, units, external_id, at: datetime | None = None, now=None):
+    """One usage record, reported (by default) the moment it happened."""
     at = at or window.starts_at + timedelta(minutes=1)
     return usage.usage_batch_record(
         by=by,
         records=[usage.UsageInput(external_id, division.slug, window.asset.code, units, at)],
+        now=now or at,
     )[0]

@@ -75,7 +75,7 @@ class TranslatedGroupAdmin(PermissionLabels, GroupAdmin):  # type: ignore[misc]
 
 
 @admin.register(User)
-class TranslatedUserAdmin(PermissionLabels, UserAdmin):  # type: ignore[misc]
+class TranslatedUserAdmin(PermissionLabels, UserAdmin):
     def get_fieldsets(self, request: Any, obj: Any = None) -> Any:
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or self.has_change_permission(request, obj):

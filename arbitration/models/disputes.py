@@ -203,11 +203,12 @@ class Dispute(FSMModelMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return _("Dispute #%(id)s: %(subject)s in %(round)s") % {
-            "id": self.pk,
-            "subject": self.get_subject_display(),
-            "round": self.round,
-        }
+        values = {"id": self.pk, "round": self.round, "filer": self.filer}
+        if self.subject == Subject.FILL:
+            return _("Dispute #%(id)s: a fill of %(filer)s in %(round)s") % values
+        if self.subject == Subject.DELIVERY:
+            return _("Dispute #%(id)s: a delivery to %(filer)s in %(round)s") % values
+        return _("Dispute #%(id)s: the price of %(round)s") % values
 
     @property
     def is_closed(self) -> bool:

@@ -211,8 +211,8 @@ def _build() -> World:
 
 def _names() -> list[str]:
     """What people named things: taken out of the text before looking for English."""
-    from django.contrib.auth.models import Group
     from auditlog.models import LogEntry
+    from django.contrib.auth.models import Group
     from django_celery_beat.models import PeriodicTask
 
     from arbitration.models import Evidence
@@ -423,6 +423,7 @@ CODES = [
     r"\bth_\w+",  # token prefixes
     r"\S*\*{3,}\S*",  # masked secrets (the password hash's summary)
     r"\b[A-Za-z]+-\d+\b",  # external ids such as usage-1
+    r"\b(?:None|True|False)\b",  # raw values in records (the audit log's changes)
     r"\bwhsec_\w+",
 ]
 

@@ -188,7 +188,7 @@ def _build() -> World:
     )
     Session.objects.create(name="周一场次", slug="monday")
     subscription_create(user=lead, url="https://hooks.example.com/tokenhub")
-    tokens.token_create(user=lead, name="交易机器人", scopes=["read", "trade"])
+    issued = tokens.token_create(user=lead, name="交易机器人", scopes=["read", "trade"])
     preferences_set(user=lead, language="zh-hans", email_notifications=True)
     notifications_fan_out(event_ids=list(Event.objects.values_list("pk", flat=True)))
     users = {"lead": lead, "member": member, "auditor": auditor, "management": management}
@@ -204,6 +204,7 @@ def _build() -> World:
         "open_dispute": open_dispute,
         "division": app,
         "markets": Market.objects.count(),
+        "token": issued.secret,
     }
     world.names = _names()
     return world
@@ -538,3 +539,24 @@ def test_the_snapshot_shows_times_with_their_zone_and_no_microseconds(world, cli
     assert "记录于" in text
     assert re.search(r"记录于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC\+8", text)
     assert not re.search(r"\d{2}:\d{2}:\d{2}\.\d+", text)
+
+
+def test_an_api_refusal_reads_in_chinese_with_an_english_code(world, db):
+    """The API's `code` stays a stable English identifier; `detail` follows Accept-Language."""
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {world.objects['token']}")
+    dispute = world.objects["open_dispute"]
+    response = api.post(
+        f"/api/disputes/{dispute.pk}/appeal/",
+        {"why": "不服。"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+        HTTP_IDEMPOTENCY_KEY=str(uuid.uuid4()),
+    )
+    body = response.json()
+    assert response.status_code in (400, 409), body
+    assert re.fullmatch(r"[a-z_]+", body["code"]), body
+    assert "争议" in body["detail"], body
+    assert english_left(body["detail"], world.names) == []

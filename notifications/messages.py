@@ -15,6 +15,9 @@ from tokenhub import formatting
 ACTIONS = {  # lazy: the reader's language is known only when a notification is shown
     "file": gettext_lazy("filed"),
     "take": gettext_lazy("taken up by an arbiter"),
+    "take_appeal": gettext_lazy("the appeal was taken up by an arbiter"),
+    "resume_review": gettext_lazy("back under review"),
+    "rule_on_appeal": gettext_lazy("ruled on appeal"),
     "request_response": gettext_lazy("waiting for the counterparties' responses"),
     "escalate": gettext_lazy("escalated"),
     "rule": gettext_lazy("ruled on"),

@@ -8,8 +8,9 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from accounts.selectors import speaking_to
 from events.models import Event
 from market.models import Membership
 
@@ -69,8 +70,7 @@ def _email_one(notification_id: int) -> int:
     )
     if row is None:
         return 0
-    language = getattr(row.user.preference, "language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with speaking_to(row.user):
         said = describe(row.event)
         subject = f"[Tokenhub] {said.title}"
         body = f"{said.text}\n\n{settings.SITE_URL.rstrip('/')}{said.link}\n"

@@ -25,8 +25,18 @@ class HaltForm(forms.Form):
 
 @admin.register(Market)
 class MarketAdmin(admin.ModelAdmin):
-    list_display = ["name", "asset", "tick", "floor", "cap", "rule", "round_minutes", "halted"]
-    list_filter = ["halted", "rule", "asset__kind"]
+    list_display = [
+        "name",
+        "asset",
+        "tick",
+        "floor",
+        "cap",
+        "rule",
+        "round_minutes",
+        "session",
+        "halted",
+    ]
+    list_filter = ["halted", "rule", "asset__kind", "session"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["halted", "halt_reason"]
@@ -37,7 +47,7 @@ class MarketAdmin(admin.ModelAdmin):
             _("Pricing rules (apply from the next round)"),
             {"fields": ["tick", "floor", "cap", "rule"]},
         ),
-        (_("Schedule"), {"fields": ["round_minutes", "gap_minutes"]}),
+        (_("Schedule"), {"fields": ["round_minutes", "gap_minutes", "session"]}),
         (_("Disputes"), {"fields": ["response_hours", "ruling_hours", "appeal_hours"]}),
         (_("Status (use the halt and resume actions)"), {"fields": ["halted", "halt_reason"]}),
     ]

@@ -1,5 +1,6 @@
 from .auction import ClearingRule, Fill, Market, Order, Round, Side
 from .divisions import Membership
+from .sessions import Session, SessionRound
 from .tokens import ApiToken, IdempotencyRecord, Scope
 
 __all__ = [
@@ -12,5 +13,7 @@ __all__ = [
     "Order",
     "Round",
     "Scope",
+    "Session",
+    "SessionRound",
     "Side",
 ]

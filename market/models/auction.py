@@ -50,6 +50,15 @@ class Market(models.Model):
         blank=True,
         help_text=_("Gate closure: no round runs past it (set for a delivery window's market)."),
     )
+    session = models.ForeignKey(
+        "market.Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="markets",
+        verbose_name=_("session"),
+        help_text=_("Its rounds then follow the session's schedule and close with the others."),
+    )
     halted = models.BooleanField(_("halted"), default=False)
     halt_reason = models.CharField(_("halt reason"), max_length=300, blank=True)
     response_hours = models.PositiveIntegerField(
@@ -134,6 +143,14 @@ class Round(models.Model):
     )
     cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    session_round = models.ForeignKey(
+        "market.SessionRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="market_rounds",
+        verbose_name=_("session round"),
+    )
 
     class Meta:
         ordering = ["market", "-number"]

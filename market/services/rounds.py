@@ -48,6 +48,8 @@ def round_schedule_next(*, market_id: int, now: datetime | None = None) -> Round
     market = Market.objects.select_for_update().get(pk=market_id)
     if market.halted or market.rounds.filter(state__in=UPCOMING).exists():
         return None
+    if market.session_id is not None:  # its session schedules it (services/sessions.py)
+        return None
     now = now or timezone.now()
     last = market.rounds.aggregate(number=Max("number"), closes=Max("closes_at"))
     opens_at = now
@@ -293,7 +295,8 @@ def round_cancel(*, round_id: int, state: str = State.CANCELLED, by: object = No
 def rounds_due(*, now: datetime | None = None) -> dict[str, list[int]]:
     """Ids of rounds with work due: to open, to close, to clear or settle."""
     now = now or timezone.now()
-    rounds = Round.objects.filter(market__halted=False)
+    # rounds of a session open, close and finish with their session (services/sessions.py)
+    rounds = Round.objects.filter(market__halted=False, session_round__isnull=True)
     return {
         "open": list(
             rounds.filter(state=State.SCHEDULED, opens_at__lte=now).values_list("id", flat=True)
@@ -302,9 +305,9 @@ def rounds_due(*, now: datetime | None = None) -> dict[str, list[int]]:
             rounds.filter(state=State.OPEN, closes_at__lte=now).values_list("id", flat=True)
         ),
         "finish": list(
-            Round.objects.filter(state__in=(State.CLOSED, State.CLEARED)).values_list(
-                "id", flat=True
-            )
+            Round.objects.filter(
+                state__in=(State.CLOSED, State.CLEARED), session_round__isnull=True
+            ).values_list("id", flat=True)
         ),
     }
 

@@ -28,7 +28,7 @@ class Draft:
     """An event to write: its kind, the division it is for, the object it is about."""
 
     kind: str
-    division_id: int
+    division_id: int | None  # None: for management and auditors (no division's feed)
     subject: type[models.Model]
     subject_id: int
     data: dict[str, Any] = field(default_factory=dict)
@@ -83,7 +83,9 @@ def _after_commit(event_ids: list[int]) -> None:
 
 
 def _fan_out(events: list[Event], now: Any) -> None:
-    divisions = {e.division_id for e in events}
+    divisions = {e.division_id for e in events if e.division_id is not None}
+    if not divisions:  # management's events (health alerts) go to no division's webhooks
+        return
     subscriptions = list(Subscription.objects.filter(active=True, division_id__in=divisions))
     if not subscriptions:
         return

@@ -9,9 +9,12 @@ checked again in exact integer/Decimal arithmetic by the caller.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from threading import Lock
 from typing import Any, Final
 
 import highspy
@@ -28,11 +31,36 @@ OPTIONS: Final[dict[str, Any]] = {
 _EXACT: Final = 2**53  # integers a double holds exactly
 
 
+_quiet = Lock()
+_greeted = False
+
+
 def _highs() -> highspy.Highs:
-    h = highspy.Highs()
+    h = _first_quietly() if not _greeted else highspy.Highs()
     for name, value in OPTIONS.items():
         h.setOptionValue(name, value)
     return h
+
+
+def _first_quietly() -> highspy.Highs:
+    """The process's first Highs, with file descriptor 1 pointed at /dev/null meanwhile:
+    HiGHS prints its banner there from C++ on the first instance, ahead of any option, and
+    a worker's stdout carries JSON log lines."""
+    global _greeted
+    with _quiet:
+        if _greeted:
+            return highspy.Highs()
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as devnull:
+                os.dup2(devnull.fileno(), 1)
+                h = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _greeted = True
+        return h
 
 
 @dataclass(frozen=True, slots=True)

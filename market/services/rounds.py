@@ -115,10 +115,13 @@ def _curve(points: list[tuple[Decimal, int]]) -> list[list[str | int]]:
 
 
 @transaction.atomic
-def round_clear(*, round_id: int) -> bool:
-    """Run the pure clearing rule on a closed round and record the result and every fill."""
+def round_clear(*, round_id: int, in_session: bool = False) -> bool:
+    """Run the pure clearing rule on a closed round and record the result and every fill.
+
+    A round of a session round clears only with its session (`in_session`, from
+    services/sessions.py), where bundles may trade in it."""
     round_ = round_for_update(round_id)
-    if round_.state != State.CLOSED:
+    if round_.state != State.CLOSED or (round_.session_round_id is not None and not in_session):
         return False
     book, divisions = _book(round_)
     # guaranteed minimums are served before the auction; the book is kept for replays
@@ -200,15 +203,15 @@ def _record_fills(
 
 
 @transaction.atomic
-def round_settle(*, round_id: int) -> bool:
+def round_settle(*, round_id: int, in_session: bool = False) -> bool:
     """Post the round's trades in one ledger transaction, exactly once.
 
     Buyers pay price × filled units from escrow and get the rest of their escrow back; sellers
     are credited and deliver the units they sold from escrow, unsold units returning to them.
     """
     round_ = round_for_update(round_id)
-    if round_.state != State.CLEARED:
-        return False
+    if round_.state != State.CLEARED or (round_.session_round_id is not None and not in_session):
+        return False  # a session's round settles with its session (services/sessions.py)
     market = round_.market
     legs = _settlement_legs(round_, market)
     if legs:

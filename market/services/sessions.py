@@ -19,7 +19,7 @@ from django.utils import timezone
 from .. import roles
 from ..errors import MarketError
 from ..models import Market, Round, Session, SessionRound
-from . import rounds
+from . import rounds, session_settlement
 
 log = logging.getLogger("tokenhub.sessions")
 State = SessionRound.State
@@ -136,27 +136,35 @@ def session_round_close(*, session_round_id: int, now: datetime | None = None) -
 
 @transaction.atomic
 def session_round_clear(*, session_round_id: int) -> bool:
-    """Clear every closed round of a closed session round (the rule of SPEC §7 per market)."""
+    """Clear a closed session round: its markets together with its bundles through the
+    session engine, or, with no bundles, each round exactly as `rounds.round_clear`."""
     session_round = session_round_for_update(session_round_id)
     if session_round.state != State.CLOSED:
         return False
-    for round_id in _round_ids(session_round):
-        rounds.round_clear(round_id=round_id)
+    if session_settlement.has_bundles(session_round):
+        session_settlement.session_round_clear_with_bundles(session_round=session_round)
+    else:
+        for round_id in _round_ids(session_round):
+            rounds.round_clear(round_id=round_id, in_session=True)
     session_round.state = State.CLEARED
     session_round.cleared_at = timezone.now()
-    session_round.save(update_fields=["state", "cleared_at"])
+    session_round.save(update_fields=["state", "cleared_at", "welfare"])
     log.info("session round cleared", extra={"session_round_id": session_round_id})
     return True
 
 
 @transaction.atomic
 def session_round_settle(*, session_round_id: int) -> bool:
-    """Settle every cleared round of a cleared session round in one transaction, exactly once."""
+    """Settle every cleared round of a cleared session round (and its bundles) in one
+    transaction, exactly once."""
     session_round = session_round_for_update(session_round_id)
     if session_round.state != State.CLEARED:
         return False
-    for round_id in _round_ids(session_round):
-        rounds.round_settle(round_id=round_id)
+    if session_settlement.has_bundles(session_round):
+        session_settlement.session_round_settle_with_bundles(session_round=session_round)
+    else:
+        for round_id in _round_ids(session_round):
+            rounds.round_settle(round_id=round_id, in_session=True)
     session_round.state = State.SETTLED
     session_round.settled_at = timezone.now()
     session_round.save(update_fields=["state", "settled_at"])

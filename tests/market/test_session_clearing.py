@@ -2,7 +2,10 @@
 
 import itertools
 import random
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -69,6 +72,35 @@ def test_prices_move_inside_the_clearing_interval_to_meet_an_accepted_bundle():
     gpu = result.markets["gpu"]
     assert (gpu.low, gpu.high, gpu.price) == (D("2.00"), D("10.00"), D("3.00"))
     assert result.bundles["x"].cost == D("15.00")
+
+
+def test_prices_are_moved_market_by_market_in_key_order_each_as_little_as_possible():
+    # each market alone with the leg: interval [1.00, 5.00], §7 price 3.00; the bundle
+    # needs p_a + p_b <= 5.00, so "a" keeps 3.00 (b can still fit) and "b" moves to 2.00
+    books = [
+        MarketBook(m, (sell(f"{m}1", 10, "1.00"), sell(f"{m}2", 5, "5.00"))) for m in ("b", "a")
+    ]
+
+    result = clear_session(books, [bundle("x", "25.00", ("b", "buy", 5), ("a", "buy", 5))])
+
+    assert (result.markets["a"].price, result.markets["b"].price) == (D("3.00"), D("2.00"))
+    assert result.bundles["x"].cost == D("25.00")
+
+
+def test_the_solver_prints_nothing_on_the_workers_stdout():
+    # HiGHS greets from C++ on its first instance; a worker's stdout carries JSON log lines
+    code = (
+        "from decimal import Decimal as D;"
+        "from market.clearing import Order;"
+        "from market.session_clearing import Bundle, Leg, MarketBook, clear_session;"
+        "book = MarketBook('m', (Order(1, 'sell', 5, D('1.00')),));"
+        "clear_session([book], [Bundle('x', (Leg('m', 'buy', 5),), D('9'))])"
+    )
+    root = Path(__file__).resolve().parents[2]
+
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+
+    assert (done.returncode, done.stdout) == (0, "")
 
 
 def test_a_bundle_that_would_lift_the_price_above_its_limit_is_rejected_paradoxically():

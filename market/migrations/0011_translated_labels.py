@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('divisions', '0002_english_name_and_labels'),
         ('ledger', '0006_translated_labels'),
-        ('market', '0009_sessions'),
+        ('market', '0010_bundles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,9 +1,8 @@
 import os
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tests import factories
 
@@ -24,12 +23,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def english_unless_asked():
-    """Each test starts in English: a request in Chinese leaves Chinese active in the thread
-    (LocaleMiddleware activates the request's language and nothing deactivates it)."""
-    translation.activate(settings.LANGUAGE_CODE)
+def _default_language_and_zone():
+    """Each test starts in English and UTC: a request in Chinese (or by someone whose time zone
+    is Asia/Shanghai) leaves its language and zone active in the thread after it is answered."""
+    translation.deactivate()
+    timezone.deactivate()
     yield
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture

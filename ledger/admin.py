@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from .models import Account, Asset, Entry, LedgerTransaction
 
@@ -44,7 +45,7 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
         "public_id",
         "created_at",
         "reason",
-        "memo",
+        "memo_text",
         "created_by",
         "reference_type",
         "reference_id",
@@ -54,6 +55,15 @@ class LedgerTransactionAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     inlines = [EntryInline]
     list_select_related = ["created_by", "reference_type"]
+    readonly_fields = ["memo_text"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[Any]:
+        fields = list(super().get_fields(request, obj))
+        return ["memo_text" if f == "memo" else f for f in fields if f != "memo_text"]
+
+    @admin.display(description=gettext_lazy("memo"))
+    def memo_text(self, txn: LedgerTransaction) -> str:
+        return txn.memo_display
 
 
 @admin.register(Entry)

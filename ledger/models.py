@@ -226,6 +226,13 @@ class LedgerTransaction(models.Model):
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("Ledger transactions are append-only: post a correction instead.")
 
+    @property
+    def memo_display(self) -> str:
+        """The memo in the reader's language (ledger/memos.py)."""
+        from .memos import memo_display
+
+        return memo_display(self.memo)
+
 
 class EntryQuerySet(models.QuerySet["Entry"]):
     def update(self, **kwargs: object) -> int:

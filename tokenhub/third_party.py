@@ -63,6 +63,11 @@ THIRD_PARTY = [
     gettext_noop("Arguments"),
     gettext_noop("Execution Options"),
     gettext_noop("Periodic Tasks Using This Schedule"),
+    # (its own Chinese names the field "enabled" in English)
+    gettext_noop(
+        "Datetime that the schedule last triggered the task to run. Reset to None if "
+        "enabled is set to False."
+    ),
     # auditlog
     gettext_noop("Changes"),
     gettext_noop("Audit log"),

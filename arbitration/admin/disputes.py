@@ -51,8 +51,12 @@ class EvidenceInline(ReadOnlyInline):
 class MessageInline(ReadOnlyInline):
     model = Message
     verbose_name_plural = gettext_lazy("Thread")
-    fields = ["created_at", "sender", "author", "body"]
-    readonly_fields = ["sender"]
+    fields = ["created_at", "from_whom", "author", "body"]
+    readonly_fields = ["from_whom"]
+
+    @admin.display(description=gettext_lazy("sender"))
+    def from_whom(self, message: Message) -> str:
+        return message.sender
 
 
 class RulingInline(ReadOnlyInline):

@@ -68,6 +68,8 @@ class Bundle(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("bundle")
+        verbose_name_plural = _("bundles")
         indexes = [
             models.Index(fields=["session_round", "state"]),
             models.Index(fields=["division", "state"]),
@@ -92,6 +94,8 @@ class BundleLeg(models.Model):
 
     class Meta:
         ordering = ["bundle", "id"]
+        verbose_name = _("bundle leg")
+        verbose_name_plural = _("bundle legs")
         constraints = [
             models.UniqueConstraint(fields=["bundle", "round"], name="bundle_leg_one_per_round"),
             models.CheckConstraint(
@@ -125,6 +129,8 @@ class BundleFill(models.Model):
 
     class Meta:
         ordering = ["round", "id"]
+        verbose_name = _("bundle fill")
+        verbose_name_plural = _("bundle fills")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity__gt=0), name="bundle_fill_quantity_positive"

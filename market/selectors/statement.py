@@ -18,6 +18,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 from ledger.models import Account, Asset, Entry, LedgerTransaction, summed
@@ -211,10 +213,15 @@ class StatementRow:
 
     @property
     def reference_label(self) -> str:
+        """What caused the transaction, named in the reader's language."""
         kind = self.reference_kind
         if kind == "order":
-            return f"Order {self.reference_public_id}"
-        return f"{kind.capitalize()} #{self.txn.reference_id}" if kind else ""
+            return _("Order %(id)s") % {"id": self.reference_public_id}
+        if not kind:
+            return ""
+        model = ContentType.objects.get_for_id(self.txn.reference_type_id).model_class()
+        name = capfirst(model._meta.verbose_name) if model is not None else kind
+        return f"{name} #{self.txn.reference_id}"
 
 
 def _row_maker() -> Any:

@@ -98,7 +98,7 @@ def _csv(statement: Statement, division: Division, asset: Asset) -> StreamingHtt
                     txn.public_id,  # not the sequential pk: it would count others' activity
                     txn.created_at.isoformat(),
                     txn.reason,
-                    _cell(txn.memo),
+                    _cell(txn.memo_display),
                     row.reference_label,
                     asset.code,
                     row.available_change,

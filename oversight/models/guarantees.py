@@ -57,10 +57,16 @@ class GuaranteeDelivery(models.Model):
     """Units a round delivered to a division under its guarantee, at the guarantee price."""
 
     round = models.ForeignKey(
-        "market.Round", on_delete=models.PROTECT, related_name="guarantee_deliveries"
+        "market.Round",
+        on_delete=models.PROTECT,
+        related_name="guarantee_deliveries",
+        verbose_name=_("round"),
     )
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="guarantee_deliveries"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="guarantee_deliveries",
+        verbose_name=_("division"),
     )
     units = models.PositiveBigIntegerField(_("units delivered"))
     price = models.DecimalField(_("price"), max_digits=20, decimal_places=2)

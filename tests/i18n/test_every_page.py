@@ -428,7 +428,7 @@ CODES = [
     r"\b[0-9a-z]{16}\b",  # public ids
     r"\b[0-9a-f]{8,}\b",  # hex tokens, hashes
     r"\b\w+(?:[._:/]\w+)+\b",  # identifiers: snake_case, dotted, paths
-    r"\b[A-Za-z]+_\w+",  # snake_case codes and token prefixes (thk_…)
+    r"\b[A-Za-z]+_\w*",  # snake_case codes and token prefixes (thk_…)
     r"\S*\*{3,}\S*",  # masked secrets (the password hash's summary)
     r"\b[A-Za-z]+-\d+\b",  # external ids such as usage-1
     r"(?<![A-Za-z])(?:None|True|False)(?![A-Za-z])",  # Python's values (records, help texts)

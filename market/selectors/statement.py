@@ -217,9 +217,10 @@ class StatementRow:
         kind = self.reference_kind
         if kind == "order":
             return _("Order %(id)s") % {"id": self.reference_public_id}
-        if not kind:
+        type_id = self.txn.reference_type_id
+        if not kind or type_id is None:
             return ""
-        model = ContentType.objects.get_for_id(self.txn.reference_type_id).model_class()
+        model = ContentType.objects.get_for_id(type_id).model_class()
         name = capfirst(model._meta.verbose_name) if model is not None else kind
         return f"{name} #{self.txn.reference_id}"
 

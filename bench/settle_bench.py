@@ -154,6 +154,12 @@ def statements_counted() -> Iterator[Counter[str]]:
         psycopg.Connection.commit = commit  # type: ignore[method-assign]
 
 
+def ledger_credits_id() -> int:
+    from ledger import services as ledger
+
+    return int(ledger.credits_asset().pk)
+
+
 def floor_payloads(round_id: int) -> tuple[bytes, bytes, int, int]:
     """The round's fills (as the engine gives them for its book) and one entry per settlement
     leg, as COPY text; made before the floor is timed. Returns (fills, entries, counts)."""
@@ -176,23 +182,36 @@ def floor_payloads(round_id: int) -> tuple[bytes, bytes, int, int]:
     assert result.price is not None
     division = {pk: (d, side) for pk, side, _, _, _, d in rows}
     fills = io.StringIO()
+    traded: dict[tuple[int, str], Decimal] = defaultdict(Decimal)  # (division, asset) → moved
     for public_id, (order_id, units) in zip(
         new_public_ids(len(result.fills)), result.fills.items(), strict=True
     ):
         d, side = division[order_id]
+        amount = result.price * units
         fills.write(
-            f"{public_id}\t{order_id}\t{round_id}\t{d}\t{side}\t{units}\t{result.price}"
-            f"\t{result.price * units}\n"
+            f"{public_id}\t{order_id}\t{round_id}\t{d}\t{side}\t{units}\t{result.price}\t{amount}\n"
         )
+        sign = 1 if side == "buy" else -1
+        traded[(d, "credits")] -= sign * amount
+        traded[(d, "units")] += sign * units
     from django.db import transaction
 
-    with transaction.atomic():  # the legs as the settlement will post them (rolled back)
+    with transaction.atomic():  # the escrow legs as the settlement will post them (rolled back)
         legs, _ = _settlement_legs(round_, round_.market)
-        entries = "".join(
-            f"{{txn}}\t{leg.account.pk}\t{leg.amount}\t{abs(leg.amount)}\n" for leg in legs
-        )
         transaction.set_rollback(True)
-    return fills.getvalue().encode(), entries.encode(), len(result.fills), len(legs)
+    # one entry per account the settlement moves: the escrow legs, plus each division's
+    # available account of the asset it received (an account of the division stands in
+    # where that one does not exist yet: the settlement creates it)
+    moves = {(leg.account.division_id, leg.account.asset_id, leg.account.kind): leg for leg in legs}
+    accounts = {key[0]: leg.account.pk for key, leg in moves.items()}
+    lines = [f"{{txn}}\t{leg.account.pk}\t{leg.amount}\t{abs(leg.amount)}\n" for leg in legs]
+    credits_id, units_id = ledger_credits_id(), round_.market.asset_id
+    for (d, asset), amount in sorted(traded.items()):
+        key = (d, credits_id if asset == "credits" else units_id, "available")
+        if amount and key not in moves:
+            lines.append(f"{{txn}}\t{accounts[d]}\t{amount}\t{abs(amount)}\n")
+    entries = "".join(lines)
+    return fills.getvalue().encode(), entries.encode(), len(result.fills), len(lines)
 
 
 def floor(round_id: int, fills: bytes, entries: bytes) -> float:
@@ -280,9 +299,12 @@ def main() -> None:
     print(statements(settle_counts))
     print(f"path   orders in the database → settled ledger:  {path_s:6.2f} s  ", end="")
     print(f"= {ratio:.2f}x the floor (target {TARGET:.0f}x: {verdict})")
+    from ledger.models import Entry
+
     print(
         f"round {round_.state}: price {round_.price}, volume {round_.volume}, "
-        f"{Fill.objects.filter(round_id=round_id).count()} fills"
+        f"{Fill.objects.filter(round_id=round_id).count()} fills, "
+        f"{Entry.objects.filter(transaction__reason='trade').count()} ledger entries"
     )
     totals = asset_totals()
     print("ledger sums per asset:", {k: str(v) for k, v in totals.items()})

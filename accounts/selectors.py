@@ -1,8 +1,13 @@
 """Reads of a person's preferences, with the defaults for people who never set any."""
 
+import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone, translation
 
 from .models import DEFAULT_TIME_ZONE, Preference
 
@@ -31,3 +36,19 @@ def session_preferences(request: HttpRequest) -> tuple[str, str]:
         remember_in_session(request, preference_for(user))
         saved = request.session[SESSION_KEY]
     return str(saved[0]), str(saved[1])
+
+
+@contextmanager
+def speaking_to(user: Any) -> Iterator[None]:
+    """Within: the reader's language and time zone (for e-mails and other text written for
+    one person outside a request of theirs). An unset language is the site's default."""
+    preference = preference_for(user)
+    try:
+        zone = zoneinfo.ZoneInfo(preference.time_zone or DEFAULT_TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(DEFAULT_TIME_ZONE)
+    with (
+        translation.override(preference.language or settings.LANGUAGE_CODE),
+        timezone.override(zone),
+    ):
+        yield

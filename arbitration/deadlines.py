@@ -10,9 +10,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Dispute, Party
-from .models.disputes import HEARING_STATES, State
+from .models.disputes import HEARING_STATES, State, system_why, why_display
 from .services import dispute_finalise, notify
 from .services.case import responses_missing
 from .services.transitions import dispute_for_update, move
@@ -28,10 +29,12 @@ def dispute_response_lapse(*, dispute_id: int, now: datetime | None = None) -> b
     if dispute.response_due >= now:
         return False
     missing = ", ".join(responses_missing(dispute)) or "nobody"
-    why = f"The response deadline passed; no response from {missing}."
+    why = system_why(
+        "The response deadline passed; no response from %(divisions)s.", divisions=missing
+    )
     move(dispute, "resume_review", by=None, why=why)
     users = [*notify.arbiters(dispute), *notify.party_leads(dispute)]
-    notify.notify(dispute, users, "response deadline passed", why)
+    notify.notify(dispute, users, lambda: _("response deadline passed"), lambda: why_display(why))
     return True
 
 
@@ -45,11 +48,16 @@ def dispute_flag_overdue(*, dispute_id: int, now: datetime | None = None) -> boo
         return False
     dispute.overdue_at = now
     dispute.escalated_at = dispute.escalated_at or now
-    why = f"Overdue: the ruling was due {dispute.ruling_due:%Y-%m-%d %H:%M} UTC."
+    due = dispute.ruling_due
+    why = system_why("Overdue: the ruling was due %(due)s.", due=f"{due:%Y-%m-%d %H:%M} UTC")
     move(dispute, "escalate", by=None, why=why)
     users = [*notify.management(), *notify.arbiters(dispute)]
     users += notify.party_leads(dispute, role=Party.Role.FILER)
-    notify.notify(dispute, users, "ruling overdue", why)
+
+    def body() -> str:
+        return _("Overdue: the ruling was due %(due)s.") % {"due": notify.when(due)}
+
+    notify.notify(dispute, users, lambda: _("ruling overdue"), body)
     return True
 
 

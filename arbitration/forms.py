@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from market.fields import MoneyField
 
@@ -13,11 +15,13 @@ CLAIMABLE = [c for c in Dispute.Remedy.choices if c[0] != Dispute.Remedy.DISMISS
 
 
 class DisputeForm(forms.Form):
-    subject = forms.ChoiceField(choices=Dispute.Subject.choices)
-    category = forms.ChoiceField(choices=Dispute.Category.choices)
-    claimed_remedy = forms.ChoiceField(choices=CLAIMABLE, label="Remedy you ask for")
-    claimed_amount = MoneyField(initial=Decimal("0.00"), label="Amount claimed (credits)")
-    statement = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+    subject = forms.ChoiceField(label=_("Subject"), choices=Dispute.Subject.choices)
+    category = forms.ChoiceField(label=_("Category"), choices=Dispute.Category.choices)
+    claimed_remedy = forms.ChoiceField(choices=CLAIMABLE, label=_("Remedy you ask for"))
+    claimed_amount = MoneyField(initial=Decimal("0.00"), label=_("Amount claimed (credits)"))
+    statement = forms.CharField(
+        label=_("Statement"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000
+    )
 
     def __init__(self, *args: object, fill: bool, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -28,35 +32,39 @@ class DisputeForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label="Message", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
 
 
 class EvidenceForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200)
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20000
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=20000
     )
     file = forms.FileField(
         required=False,
-        help_text="Up to 5 MB: " + ", ".join(sorted({e.lstrip(".") for e in CONTENT_TYPES})),
+        label=_("File"),
+        help_text=format_lazy(
+            _("Up to 5 MB: {types}"),
+            types=", ".join(sorted({e.lstrip(".") for e in CONTENT_TYPES})),
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(CONTENT_TYPES))}),
     )
 
 
 class ResponseForm(forms.Form):
     body = forms.CharField(
-        label="Your response", widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+        label=_("Your response"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
     )
 
 
 class AppealForm(forms.Form):
     why = forms.CharField(
-        label="Why the ruling should change",
+        label=_("Why the ruling should change"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
     )
 
 
 class WithdrawForm(forms.Form):
-    why = forms.CharField(label="Reason (optional)", required=False, max_length=1000)
+    why = forms.CharField(label=_("Reason (optional)"), required=False, max_length=1000)

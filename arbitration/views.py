@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from market import roles
@@ -33,7 +34,7 @@ ACTION_FORMS = {
 def _visible(request: HttpRequest, pk: int) -> Dispute:
     dispute = selectors.dispute_visible(request.user, pk)
     if dispute is None:
-        raise Http404("No such dispute.")
+        raise Http404(_("No such dispute."))
     return dispute
 
 
@@ -52,7 +53,7 @@ def dispute_file(request: HttpRequest) -> HttpResponse:
         user=request.user, round_id=round_id, fill_public_id=fill_ref
     )
     if subject is None:
-        raise Http404("Choose a round your division traded in, or one of its fills.")
+        raise Http404(_("Choose a round your division traded in, or one of its fills."))
     round_, fill = subject
     form = forms.DisputeForm(request.POST or None, fill=fill is not None)
     if request.method == "POST" and form.is_valid():
@@ -66,7 +67,10 @@ def dispute_file(request: HttpRequest) -> HttpResponse:
         except MarketError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
-            messages.success(request, f"Dispute #{dispute.pk} filed. The counterparties are told.")
+            messages.success(
+                request,
+                _("Dispute #%(id)s filed. The counterparties are told.") % {"id": dispute.pk},
+            )
             return redirect("disputes:detail", pk=dispute.pk)
     context = {"round": round_, "fill": fill, "form": form}
     return render(request, "arbitration/file.html", context, status=400 if form.errors else 200)
@@ -121,7 +125,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
     def run(d: Dispute, data: dict[str, Any]) -> object:
         return services.message_post(dispute_id=d.pk, user=request.user, body=data["body"])
 
-    return _act(request, pk, "message_form", run, "Message sent.")
+    return _act(request, pk, "message_form", run, _("Message sent."))
 
 
 @login_required
@@ -136,7 +140,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
             upload=data["file"],
         )
 
-    return _act(request, pk, "evidence_form", run, "Evidence added.")
+    return _act(request, pk, "evidence_form", run, _("Evidence added."))
 
 
 @login_required
@@ -145,7 +149,7 @@ def response_submit(request: HttpRequest, pk: int) -> HttpResponse:
     def run(d: Dispute, data: dict[str, Any]) -> object:
         return services.response_submit(dispute_id=d.pk, user=request.user, body=data["body"])
 
-    return _act(request, pk, "response_form", run, "Your response is on file.")
+    return _act(request, pk, "response_form", run, _("Your response is on file."))
 
 
 @login_required
@@ -154,7 +158,7 @@ def dispute_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     def run(d: Dispute, data: dict[str, Any]) -> object:
         return services.dispute_withdraw(dispute_id=d.pk, by=request.user, why=data["why"])
 
-    return _act(request, pk, "withdraw_form", run, "Dispute withdrawn.")
+    return _act(request, pk, "withdraw_form", run, _("Dispute withdrawn."))
 
 
 @login_required
@@ -163,7 +167,9 @@ def dispute_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     def run(d: Dispute, data: dict[str, Any]) -> object:
         return services.dispute_appeal(dispute_id=d.pk, by=request.user, why=data["why"])
 
-    return _act(request, pk, "appeal_form", run, "Appeal filed: a different arbiter will hear it.")
+    return _act(
+        request, pk, "appeal_form", run, _("Appeal filed: a different arbiter will hear it.")
+    )
 
 
 @login_required
@@ -171,7 +177,7 @@ def evidence_download(request: HttpRequest, pk: int, evidence_id: int) -> FileRe
     """Evidence files are served only here, to those who may see the dispute."""
     evidence = selectors.evidence_visible(user=request.user, dispute_id=pk, evidence_id=evidence_id)
     if evidence is None or not evidence.file:
-        raise Http404("No such evidence.")
+        raise Http404(_("No such evidence."))
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

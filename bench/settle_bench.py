@@ -197,7 +197,7 @@ def floor_payloads(round_id: int) -> tuple[bytes, bytes, int, int]:
     from django.db import transaction
 
     with transaction.atomic():  # the escrow legs as the settlement will post them (rolled back)
-        legs, _ = _settlement_legs(round_, round_.market)
+        legs = _settlement_legs(round_, round_.market)
         transaction.set_rollback(True)
     # one entry per account the settlement moves: the escrow legs, plus each division's
     # available account of the asset it received (an account of the division stands in

@@ -10,7 +10,11 @@ class ChainConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from ledger import income
+
         from .models import CurrencyRate, RevenueTarget, Series, SharingRule
+        from .services import debts
 
         for model in (Series, CurrencyRate, SharingRule, RevenueTarget):
             auditlog.register(model)
+        income.register(debts.income_collect)  # a division's income pays its overage debt first

@@ -3,7 +3,8 @@
 An `Event` is the source of truth: a webhook `Delivery` only carries one to a subscribed
 endpoint, with every `Attempt` recorded; a lost delivery is never a lost event, since the
 feed (`GET /api/events/`) still has it. Kinds are TextChoices with a reference to the object
-and its division, so an inbox or per-user e-mails can be built from the same rows.
+and its division, so an inbox or per-user e-mails can be built from the same rows; an event
+without a division (a market-health alert) is for management and auditors only.
 """
 
 from django.conf import settings
@@ -21,11 +22,18 @@ class Event(models.Model):
         ORDER_FILLED = "order.filled", _("Order filled")
         ROUND_SETTLED = "round.settled", _("Round settled")
         DISPUTE_CHANGED = "dispute.changed", _("Dispute changed")
+        HEALTH_ALERT = "health.alert", _("Market-health alert")
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     division = models.ForeignKey(
-        DIVISION, on_delete=models.PROTECT, related_name="+", verbose_name=_("division")
+        DIVISION,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("division"),
+        help_text=_("Empty: an event for management and auditors (a market-health alert)."),
     )
     subject_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("about")

@@ -30,6 +30,8 @@ def _subject_id(event: Event) -> str:
     """Orders are named by their public id (in the event's data), never their database id."""
     if event.subject_type.model == "order" and "order" in event.data:
         return str(event.data["order"])
+    if event.subject_type.model == "bundle" and "bundle" in event.data:
+        return str(event.data["bundle"])
     return str(event.subject_id)
 
 

@@ -28,7 +28,7 @@ class Draft:
     """An event to write: its kind, the division it is for, the object it is about."""
 
     kind: str
-    division_id: int
+    division_id: int | None  # None: for management and auditors (no division's feed)
     subject: type[models.Model]
     subject_id: int
     data: dict[str, Any] = field(default_factory=dict)
@@ -118,9 +118,11 @@ def _fan_out(events: list[Event], now: Any) -> None:
     _fan_out_rows([(e.pk, e.division_id, e.kind) for e in events], now)
 
 
-def _fan_out_rows(events: Sequence[tuple[int, int, str]], now: Any) -> None:
+def _fan_out_rows(events: Sequence[tuple[int, int | None, str]], now: Any) -> None:
     """A delivery of each event (id, division id, kind) to each subscription that wants it."""
-    divisions = {event[1] for event in events}
+    divisions = {event[1] for event in events if event[1] is not None}
+    if not divisions:  # management's events (health alerts) go to no division's webhooks
+        return
     subscriptions = list(Subscription.objects.filter(active=True, division_id__in=divisions))
     if not subscriptions:
         return

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from divisions.models import Division
 
+from . import income
 from . import sql as ledger_sql
 from .errors import InsufficientFunds, NotAllowed, Refusal
 from .locks import accounts_for_update
@@ -122,7 +123,23 @@ def _post(
     for pk, delta in moved.items():
         if locked[pk].division_id is not None:  # locked: its balance was read under the lock
             locked[pk].balance += delta
+    income.received(division_ids=_credits_raised(moved, locked), locked=locked)
     return txn
+
+
+def _credits_raised(moved: dict[int, Decimal], locked: dict[int, Account]) -> frozenset[int]:
+    """The divisions whose credits (available + held together) a posting raised: income, not
+    escrow moving between a division's own accounts."""
+    net: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for pk, delta in moved.items():
+        account = locked[pk]
+        if account.division_id is not None:
+            net[(account.division_id, account.asset_id)] += delta
+    raised = {key for key, total in net.items() if total > 0}
+    if not raised:
+        return frozenset()
+    credits_id = Asset.objects.filter(code=CREDITS).values_list("pk", flat=True).first()
+    return frozenset(division for division, asset in raised if asset == credits_id)
 
 
 # Public, atomic; the functions below call `_post` inside their own transaction (one savepoint).

@@ -12,8 +12,8 @@ class MarketConfig(AppConfig):
         from divisions.models import Division
 
         from . import roles
-        from .models import Market, Membership
+        from .models import Market, Membership, Session
 
         post_migrate.connect(roles.ensure_role_groups, sender=self)
-        for model in (Division, Market, Membership):
+        for model in (Division, Market, Membership, Session):
             auditlog.register(model)

@@ -131,7 +131,7 @@ def clear(
     """
     if rule not in RULES:
         raise ClearingError(f"unknown rule {rule!r}: expected one of {', '.join(RULES)}")
-    grid = Grid(tick)
+    grid = _Grid(tick)
     floor_t = None if floor is None else grid.ticks(floor, "floor")
     cap_t = None if cap is None else grid.ticks(cap, "cap")
     if floor_t is not None and cap_t is not None and floor_t > cap_t:
@@ -147,7 +147,7 @@ def clear(
     return to_clearing(result, columns, labels, grid)
 
 
-def to_book(book: Sequence[Order], grid: Grid) -> tuple[Book, Sequence[Hashable] | None]:
+def to_book(book: Sequence[Order], grid: _Grid) -> tuple[Book, Sequence[Hashable] | None]:
     """The orders as columns, and the id of each position if the id column holds ranks.
 
     Checks what the columns cannot carry (sides, types, limits on the grid); the rest
@@ -179,7 +179,7 @@ def to_book(book: Sequence[Order], grid: Grid) -> tuple[Book, Sequence[Hashable]
 
 
 def to_clearing(
-    result: BookClearing, columns: Book, labels: Sequence[Hashable] | None, grid: Grid
+    result: BookClearing, columns: Book, labels: Sequence[Hashable] | None, grid: _Grid
 ) -> Clearing:
     """The columnar outcome as the §7 ``Clearing`` (Decimal prices, fills by order id).
 
@@ -208,7 +208,7 @@ def to_clearing(
     )
 
 
-def curve(points: tuple[np.ndarray, np.ndarray], grid: Grid) -> list[tuple[Decimal, int]]:
+def curve(points: tuple[np.ndarray, np.ndarray], grid: _Grid) -> list[tuple[Decimal, int]]:
     """A ``BookClearing`` curve (ticks, cumulative units) as ``Clearing``'s (Decimal, units)."""
     ticks, units = points
     return [(grid.decimal(t), u) for t, u in zip(ticks.tolist(), units.tolist(), strict=True)]
@@ -229,7 +229,7 @@ def _column(values: list[int], n: int, *, summed: bool = False) -> np.ndarray:
     return column
 
 
-def _ticks(keys: list[str], grid: Grid, book: Sequence[Order]) -> np.ndarray:
+def _ticks(keys: list[str], grid: _Grid, book: Sequence[Order]) -> np.ndarray:
     """Each order's limit in ticks; Decimal work once per distinct limit text."""
     tick_of: dict[str, int] = {}
     for key in dict.fromkeys(keys):
@@ -241,7 +241,7 @@ def _ticks(keys: list[str], grid: Grid, book: Sequence[Order]) -> np.ndarray:
 
 
 def _id_column(
-    ids: list[Hashable], book: Sequence[Order], grid: Grid
+    ids: list[Hashable], book: Sequence[Order], grid: _Grid
 ) -> tuple[np.ndarray, list[Hashable] | None]:
     """The ids as int64 when they are ints (clear_book checks they are unique); otherwise
     each id's rank in the tie-break order, and the ids themselves to label the fills."""
@@ -272,7 +272,7 @@ def _id_column(
 # --------------------------------------------------------------------------- grid
 
 
-class Grid:
+class _Grid:
     """Exact conversions between Decimal prices and integer numbers of ticks."""
 
     __slots__ = ("_digits", "_exp", "_num", "_den", "tick")
@@ -311,10 +311,13 @@ class Grid:
         return Decimal(f"{ticks * self._digits}E{self._exp}")
 
 
+Grid = _Grid  # public name: the settling worker converts ticks with it (services/rounds.py)
+
+
 # -------------------------------------------------------------------- validation
 
 
-def _order_problem(order: Any, grid: Grid) -> str | None:
+def _order_problem(order: Any, grid: _Grid) -> str | None:
     """Why one order is invalid, or None (uniqueness of ids is checked elsewhere)."""
     side = getattr(order, "side", None)
     if not isinstance(side, str) or side not in (BUY, SELL):
@@ -335,7 +338,7 @@ def _order_problem(order: Any, grid: Grid) -> str | None:
     return None
 
 
-def _raise_invalid(book: Sequence[Order], grid: Grid) -> None:
+def _raise_invalid(book: Sequence[Order], grid: _Grid) -> None:
     """Raise a ClearingError naming the first invalid order of ``book``."""
     seen: set[Hashable] = set()
     for position, order in enumerate(book):

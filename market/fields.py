@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from .errors import MarketError
 from .parsing import MAX_UNITS, parse_money, parse_units
@@ -54,5 +55,5 @@ class MoneyField(_Parsed):
     def parse(self, text: str) -> Decimal:
         amount = parse_money(text, field="amount", places=self.places)
         if self.positive and amount <= 0:
-            raise MarketError("The amount must be more than 0.")
+            raise MarketError(_("The amount must be more than 0."))
         return amount

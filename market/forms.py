@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from divisions.models import Division
 from ledger.models import Asset, LedgerTransaction
+from tokenhub.formatting import day as day_text
 
 from .errors import MarketError
 from .fields import MoneyField, UnitsField
@@ -25,10 +26,12 @@ EARLIEST, LATEST = date(2000, 1, 1), date(9999, 12, 30)
 
 class OrderForm(forms.Form):
     side = forms.ChoiceField(
-        label="Side", choices=Side.choices, initial=Side.BUY, widget=forms.RadioSelect
+        label=gettext_lazy("Side"), choices=Side.choices, initial=Side.BUY, widget=forms.RadioSelect
     )
-    quantity = UnitsField(label="Quantity (units)", help_text="Whole units.")
-    limit = MoneyField(label="Limit price (credits per unit)")
+    quantity = UnitsField(
+        label=gettext_lazy("Quantity (units)"), help_text=gettext_lazy("Whole units.")
+    )
+    limit = MoneyField(label=gettext_lazy("Limit price (credits per unit)"))
 
     def __init__(self, data: Any = None, *, round_: Round | None = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -80,22 +83,24 @@ class OrderChangeForm(OrderForm):
 
 class StatementForm(forms.Form):
     asset = forms.ModelChoiceField(
-        label="Asset",
+        label=gettext_lazy("Asset"),
         queryset=Asset.objects.none(),
         to_field_name="code",
         required=False,
         empty_label=None,
     )
     reason = forms.ChoiceField(
-        label="Reason",
-        choices=[("", "All reasons"), *LedgerTransaction.Reason.choices],
+        label=gettext_lazy("Reason"),
+        choices=[("", gettext_lazy("All reasons")), *LedgerTransaction.Reason.choices],
         required=False,
     )
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To (inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     def __init__(self, data: Any, *, division: Division) -> None:
@@ -107,8 +112,8 @@ class StatementForm(forms.Form):
         day: date | None = self.cleaned_data.get(name)
         if day is not None and not EARLIEST <= day <= LATEST:
             raise forms.ValidationError(
-                gettext_lazy("Pick a date between %(earliest)s and %(latest)s.")
-                % {"earliest": EARLIEST, "latest": LATEST}
+                _("Pick a date between %(earliest)s and %(latest)s.")
+                % {"earliest": day_text(EARLIEST), "latest": day_text(LATEST)}
             )
         return day
 
@@ -122,12 +127,14 @@ class StatementForm(forms.Form):
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", _("The end date is before the start date."))
         return data
 
 
 class OrdersFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label="State", choices=[("", "All states"), *Order.State.choices], required=False
+        label=gettext_lazy("State"),
+        choices=[("", gettext_lazy("All states")), *Order.State.choices],
+        required=False,
     )
-    market = forms.SlugField(label="Market", required=False, widget=forms.HiddenInput)
+    market = forms.SlugField(label=gettext_lazy("Market"), required=False, widget=forms.HiddenInput)

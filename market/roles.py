@@ -26,6 +26,7 @@ MANAGED_MODELS = {
     ("market", "membership"),
     ("ledger", "asset"),
     ("market", "market"),
+    ("market", "session"),
     ("market", "round"),
     ("django_celery_beat", "periodictask"),
     ("django_celery_beat", "intervalschedule"),

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .models import Market
-from .services import rounds
+from .services import rounds, sessions
 
 
 @shared_task(name="market.rounds_tick", ignore_result=True)
@@ -15,6 +15,8 @@ def rounds_tick() -> dict[str, int]:
     tick), then finish each closed round."""
     due = rounds.rounds_due()
     closed = [round_id for round_id in due["close"] if rounds.round_close(round_id=round_id)]
+    for session_round_id in sessions.session_rounds_tick():
+        session_round_finish.delay(session_round_id)
     trading = Q(trading_ends_at__isnull=True) | Q(trading_ends_at__gt=timezone.now())
     for market_id in Market.objects.filter(trading, halted=False).values_list("id", flat=True):
         rounds.round_schedule_next(market_id=market_id)
@@ -30,6 +32,13 @@ def rounds_tick() -> dict[str, int]:
 def round_finish(round_id: int) -> str:
     """Clear and settle one round; a repeat, a retry or a second worker changes nothing."""
     return rounds.round_finish(round_id=round_id)
+
+
+@shared_task(name="market.session_round_finish", ignore_result=True, acks_late=True)
+def session_round_finish(session_round_id: int) -> str:
+    """Clear and settle one session round (all its markets together); a repeat, a retry or a
+    second worker changes nothing."""
+    return sessions.session_round_finish(session_round_id=session_round_id)
 
 
 @shared_task(name="market.demo_trade", ignore_result=True)

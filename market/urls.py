@@ -1,5 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
+from django.views.i18n import JavaScriptCatalog
 
 from .ids import PATTERN
 from .views import live, markets, orders, pages, rounds, statement
@@ -35,4 +36,5 @@ urlpatterns = [
     path("orders/<public_id:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("ledger/", statement.ledger, name="ledger"),
     path("live/", live.live, name="live"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]

@@ -15,6 +15,9 @@ from tokenhub import formatting
 ACTIONS = {  # lazy: the reader's language is known only when a notification is shown
     "file": gettext_lazy("filed"),
     "take": gettext_lazy("taken up by an arbiter"),
+    "take_appeal": gettext_lazy("the appeal was taken up by an arbiter"),
+    "resume_review": gettext_lazy("back under review"),
+    "rule_on_appeal": gettext_lazy("ruled on appeal"),
     "request_response": gettext_lazy("waiting for the counterparties' responses"),
     "escalate": gettext_lazy("escalated"),
     "rule": gettext_lazy("ruled on"),
@@ -44,6 +47,8 @@ def _market_name(market_id: Any, markets: dict[int, str] | None) -> str:
 def describe(event: Event, markets: dict[int, str] | None = None) -> Said:
     d = event.data or {}
     values: dict[str, Any]
+    if event.kind == Event.Kind.HEALTH_ALERT:
+        return Said(_("Market-health alert"), _alert_text(d, markets), reverse("oversight:health"))
     if event.kind == Event.Kind.ORDER_FILLED:
         values = {
             "units": formatting.units(d.get("filled")),
@@ -85,3 +90,44 @@ def describe(event: Event, markets: dict[int, str] | None = None) -> Said:
     return Said(
         _("A dispute you are party to changed"), text, reverse("disputes:detail", args=[number])
     )
+
+
+def _alert_text(d: dict[str, Any], markets: dict[int, str] | None) -> str:
+    """What a market-health alert found in a round (data: oversight/services/alerts.py)."""
+    values: dict[str, Any] = {
+        "number": str(d.get("number")),
+        "market": _market_name(d.get("market"), markets),
+        "n": formatting.number(d.get("threshold")),
+    }
+    kind = d.get("alert_kind")
+    if kind == "no_trade":
+        return _("Round %(number)s of %(market)s settled with no trade.") % values
+    if kind == "price_move":
+        values.update(
+            change=formatting.number(d.get("change")),
+            before=formatting.price(d.get("before")),
+            price=formatting.price(d.get("price")),
+        )
+        return (
+            _(
+                "Round %(number)s of %(market)s: the price moved %(change)s%%, from %(before)s "
+                "to %(price)s (alert above %(n)s%%)."
+            )
+            % values
+        )
+    said = []
+    for row in d.get("over", []):
+        shown = {**values, "division": row.get("name", "?")}
+        shown["share"] = formatting.number(row.get("share"))
+        if row.get("side") == "buy":
+            text = _(
+                "%(division)s bought %(share)s%% of the units of round %(number)s of %(market)s "
+                "(alert above %(n)s%%)."
+            )
+        else:
+            text = _(
+                "%(division)s sold %(share)s%% of the units of round %(number)s of %(market)s "
+                "(alert above %(n)s%%)."
+            )
+        said.append(text % shown)
+    return " ".join(said)

@@ -6,11 +6,15 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import timezone
 
+from accounts.selectors import speaking_to
 from events.models import Event
+from market import roles
 from market.models import Membership
 
 from .messages import describe
@@ -22,8 +26,9 @@ SWEEP_WINDOW = timedelta(days=1)
 
 @transaction.atomic
 def notifications_fan_out(*, event_ids: list[int]) -> int:
-    """One notification per event and member of its division; e-mails (after the commit) to
-    those who want them. Two workers fanning out the same events make each row once: the
+    """One notification per event and member of its division (an event without a division, a
+    market-health alert: per manager and auditor); e-mails (after the commit) to those who
+    want them. Two workers fanning out the same events make each row once: the
     fan-out marker and the notifications are unique, inserted with ON CONFLICT DO NOTHING."""
     events = list(
         Event.objects.filter(pk__in=event_ids).exclude(fanned_out__isnull=False).order_by("pk")
@@ -31,11 +36,13 @@ def notifications_fan_out(*, event_ids: list[int]) -> int:
     if not events:
         return 0
     FannedOut.objects.bulk_create([FannedOut(event=e) for e in events], ignore_conflicts=True)
-    members: dict[int, list[int]] = {}
+    members: dict[int | None, list[int]] = {}
     for division_id, user_id in Membership.objects.filter(
         division_id__in={e.division_id for e in events}, user__is_active=True
     ).values_list("division_id", "user_id"):
         members.setdefault(division_id, []).append(user_id)
+    if any(e.division_id is None for e in events):
+        members[None] = _overseers()
     made = Notification.objects.bulk_create(
         [Notification(user_id=u, event=e) for e in events for u in members.get(e.division_id, [])],
         ignore_conflicts=True,
@@ -43,6 +50,13 @@ def notifications_fan_out(*, event_ids: list[int]) -> int:
     ids = [e.pk for e in events]
     transaction.on_commit(lambda: notifications_email(event_ids=ids))
     return len(made)
+
+
+def _overseers() -> list[int]:
+    """Management and auditors (and superusers, who are management): their user ids."""
+    wanted = Q(is_superuser=True) | Q(groups__name__in=[roles.MANAGEMENT, roles.AUDITOR])
+    users = get_user_model().objects.filter(wanted, is_active=True).distinct()
+    return list(users.order_by("pk").values_list("pk", flat=True))
 
 
 def notifications_email(*, event_ids: list[int]) -> int:
@@ -69,8 +83,7 @@ def _email_one(notification_id: int) -> int:
     )
     if row is None:
         return 0
-    language = getattr(row.user.preference, "language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
+    with speaking_to(row.user):
         said = describe(row.event)
         subject = f"[Tokenhub] {said.title}"
         body = f"{said.text}\n\n{settings.SITE_URL.rstrip('/')}{said.link}\n"

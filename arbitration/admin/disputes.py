@@ -5,9 +5,12 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from market import roles
 from market.admin.base import ReadOnlyInline
@@ -15,7 +18,7 @@ from market.errors import MarketError
 
 from .. import selectors, services
 from ..models import Dispute, DisputeEvent, Evidence, Message, Party, Response, Ruling
-from ..models.disputes import CLOSED_STATES
+from ..models.disputes import CLOSED_STATES, system_why
 from .filters import AmountFilter, EscalatedFilter, OverdueFilter
 from .views import CaseViews
 
@@ -35,17 +38,19 @@ class EvidenceInline(ReadOnlyInline):
     fields = ["title", "kind", "division", "added_by", "download", "text", "created_at"]
     readonly_fields = ["download"]
 
-    @admin.display(description="File")
+    @admin.display(description=gettext_lazy("File"))
     def download(self, evidence: Evidence) -> str:
         if not evidence.file:
             return "—"
         url = reverse("disputes:evidence-file", args=[evidence.dispute_id, evidence.pk])
-        return format_html('<a href="{}">{}</a> ({} bytes)', url, evidence.filename, evidence.size)
+        return format_html(
+            '<a href="{}">{}</a> ({})', url, evidence.filename, filesizeformat(evidence.size)
+        )
 
 
 class MessageInline(ReadOnlyInline):
     model = Message
-    verbose_name_plural = "Thread"
+    verbose_name_plural = gettext_lazy("Thread")
     fields = ["created_at", "sender", "author", "body"]
     readonly_fields = ["sender"]
 
@@ -58,7 +63,7 @@ class RulingInline(ReadOnlyInline):
 
 class EventInline(ReadOnlyInline):
     model = DisputeEvent
-    verbose_name_plural = "Case history"
+    verbose_name_plural = gettext_lazy("Case history")
     fields = ["at", "by", "action", "source", "target", "why"]
 
 
@@ -93,10 +98,13 @@ class DisputeAdmin(CaseViews, admin.ModelAdmin):
     change_form_template = "admin/arbitration/dispute/change_form.html"
     fieldsets = [
         (None, {"fields": ["state", "subject", "market", "round", "fill", "filer", "filed_by"]}),
-        ("Claim", {"fields": ["category", "claimed_remedy", "claimed_amount", "statement"]}),
-        ("Arbiters", {"fields": ["arbiter", "appeal_arbiter", "escalated_at"]}),
         (
-            "Deadlines",
+            gettext_lazy("Claim"),
+            {"fields": ["category", "claimed_remedy", "claimed_amount", "statement"]},
+        ),
+        (gettext_lazy("Arbiters"), {"fields": ["arbiter", "appeal_arbiter", "escalated_at"]}),
+        (
+            gettext_lazy("Deadlines"),
             {"fields": ["filed_at", "response_due", "ruling_due", "appeal_due", "overdue_at"]},
         ),
     ]
@@ -104,16 +112,22 @@ class DisputeAdmin(CaseViews, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in Dispute._meta.concrete_fields]
 
-    @admin.display(description="About")
+    @admin.display(description=gettext_lazy("About"))
     def about(self, dispute: Dispute) -> str:
-        fill = f" · fill #{dispute.fill_id}" if dispute.fill_id else ""
-        return f"{dispute.get_subject_display()} · round {dispute.round.number}{fill}"
+        values = {
+            "subject": dispute.get_subject_display(),
+            "number": dispute.round.number,
+            "fill": dispute.fill_id,
+        }
+        if dispute.fill_id:
+            return _("%(subject)s · round %(number)s · fill #%(fill)s") % values
+        return _("%(subject)s · round %(number)s") % values
 
-    @admin.display(description="Overdue", boolean=True)
+    @admin.display(description=gettext_lazy("Overdue"), boolean=True)
     def overdue(self, dispute: Dispute) -> bool:
         return dispute.is_overdue
 
-    @admin.display(description="Escalated", boolean=True, ordering="escalated_at")
+    @admin.display(description=gettext_lazy("Escalated"), boolean=True, ordering="escalated_at")
     def escalated(self, dispute: Dispute) -> bool:
         return dispute.escalated_at is not None
 
@@ -166,7 +180,7 @@ class DisputeAdmin(CaseViews, admin.ModelAdmin):
         ]
         return own + super().get_urls()
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[Dispute], run: Any, done: str) -> None:
+    def _each(self, request: HttpRequest, queryset: QuerySet[Dispute], run: Any, done: Any) -> None:
         """Run one service per selected case; report each refusal with its reason."""
         moved = 0
         for dispute in queryset:
@@ -177,40 +191,43 @@ class DisputeAdmin(CaseViews, admin.ModelAdmin):
             else:
                 moved += 1
         if moved:
-            messages.success(request, f"{done}: {moved} dispute(s).")
+            counted = ngettext("%(n)s dispute", "%(n)s disputes", moved) % {"n": moved}
+            messages.success(request, f"{done}: {counted}.")
 
-    @admin.action(description="Take case (I am the arbiter)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Take case (I am the arbiter)"), permissions=["change"])
     def take_case(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> None:
         self._each(
             request,
             queryset,
             lambda d: services.dispute_take(dispute_id=d.pk, by=request.user),
-            "Taken",
+            _("Taken"),
         )
 
-    @admin.action(description="Request response from counterparties", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Request response from counterparties"), permissions=["change"]
+    )
     def request_response(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> None:
         self._each(
             request,
             queryset,
             lambda d: services.dispute_request_response(dispute_id=d.pk, by=request.user),
-            "Response requested",
+            _("Response requested"),
         )
 
-    @admin.action(description="Escalate", permissions=["change"])
+    @admin.action(description=gettext_lazy("Escalate"), permissions=["change"])
     def escalate(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> None:
-        why = f"Escalated from the queue by {request.user}."
+        why = system_why("Escalated from the queue by %(user)s.", user=request.user)
         self._each(
             request,
             queryset,
             lambda d: services.dispute_escalate(dispute_id=d.pk, by=request.user, why=why),
-            "Escalated",
+            _("Escalated"),
         )
 
-    @admin.action(description="Rule (preview, then confirm)", permissions=["change"])
+    @admin.action(description=gettext_lazy("Rule (preview, then confirm)"), permissions=["change"])
     def rule(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> HttpResponse | None:
         if queryset.count() != 1:
-            messages.error(request, "Rule on one dispute at a time: select exactly one.")
+            messages.error(request, _("Rule on one dispute at a time: select exactly one."))
             return None
         dispute = queryset.get()
         return HttpResponseRedirect(reverse("admin:arbitration_dispute_rule", args=[dispute.pk]))

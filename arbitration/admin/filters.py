@@ -3,23 +3,24 @@ from typing import Any
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Dispute
 from ..selectors import overdue_q
 
 AMOUNTS = {
-    "small": ("under 100 credits", Q(claimed_amount__lt=100)),
-    "medium": ("100 to 1,000 credits", Q(claimed_amount__gte=100, claimed_amount__lt=1000)),
-    "large": ("1,000 credits and more", Q(claimed_amount__gte=1000)),
+    "small": (_("under 100 credits"), Q(claimed_amount__lt=100)),
+    "medium": (_("100 to 1,000 credits"), Q(claimed_amount__gte=100, claimed_amount__lt=1000)),
+    "large": (_("1,000 credits and more"), Q(claimed_amount__gte=1000)),
 }
 
 
 class AmountFilter(admin.SimpleListFilter):
-    title = "amount claimed"
+    title = _("amount claimed")
     parameter_name = "amount"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [(key, label) for key, (label, _) in AMOUNTS.items()]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [(key, label) for key, (label, _q) in AMOUNTS.items()]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
         value = self.value()
@@ -27,11 +28,11 @@ class AmountFilter(admin.SimpleListFilter):
 
 
 class OverdueFilter(admin.SimpleListFilter):
-    title = "overdue"
+    title = _("overdue")
     parameter_name = "overdue"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Overdue"), ("no", "On time")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Overdue")), ("no", _("On time"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
         if self.value() == "yes":
@@ -42,11 +43,11 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 class EscalatedFilter(admin.SimpleListFilter):
-    title = "escalated"
+    title = _("escalated")
     parameter_name = "escalated"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("yes", "Escalated"), ("no", "Not escalated")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("Escalated")), ("no", _("Not escalated"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Dispute]) -> QuerySet[Dispute]:
         if self.value() in ("yes", "no"):

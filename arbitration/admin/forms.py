@@ -4,6 +4,7 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from divisions.models import Division
 from market.fields import MoneyField
@@ -14,23 +15,31 @@ from ..services import Decision
 
 
 class RulingForm(forms.Form):
-    remedy = forms.ChoiceField(choices=Dispute.Remedy.choices)
-    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 80}))
+    remedy = forms.ChoiceField(label=_("Remedy"), choices=Dispute.Remedy.choices)
+    reasons = forms.CharField(
+        label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 4, "cols": 80})
+    )
     amount = MoneyField(
         required=False,
         positive=True,
-        help_text="Compensation: credits the payer pays the payee.",
+        label=_("Amount"),
+        help_text=_("Compensation: credits the payer pays the payee."),
     )
-    payer = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
-    payee = forms.ModelChoiceField(queryset=Division.objects.none(), required=False)
+    payer = forms.ModelChoiceField(
+        label=_("Payer"), queryset=Division.objects.none(), required=False
+    )
+    payee = forms.ModelChoiceField(
+        label=_("Payee"), queryset=Division.objects.none(), required=False
+    )
     new_price = MoneyField(
         required=False,
-        help_text="Price adjustment: the disputed fills' new price per unit.",
+        label=_("New price"),
+        help_text=_("Price adjustment: the disputed fills' new price per unit."),
     )
     reverse_previous = forms.BooleanField(
         required=False,
-        label="Reverse the first ruling's effects",
-        help_text="On appeal: post the exact opposite of the first ruling's ledger effects.",
+        label=_("Reverse the first ruling's effects"),
+        help_text=_("On appeal: post the exact opposite of the first ruling's ledger effects."),
     )
     nonce = forms.UUIDField(widget=forms.HiddenInput)
 
@@ -84,8 +93,12 @@ class RulingForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    why = forms.CharField(required=False, max_length=1000)
+    why = forms.CharField(label=_("Why"), required=False, max_length=1000)
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 80}), max_length=5000)
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        max_length=5000,
+    )

@@ -10,18 +10,24 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from market import roles
 from market.errors import MarketError
 
 from .. import services
 from ..models import Dispute
+from ..models.disputes import system_why
 from .forms import MessageForm, NoteForm, RulingForm
 
 ACTIONS: dict[str, tuple[Callable[..., Dispute], str]] = {
-    "take": (services.dispute_take, "Case taken: you are its arbiter."),
-    "request_response": (services.dispute_request_response, "Counterparties asked to respond."),
-    "escalate": (services.dispute_escalate, "Case escalated."),
+    "take": (services.dispute_take, gettext_noop("Case taken: you are its arbiter.")),
+    "request_response": (
+        services.dispute_request_response,
+        gettext_noop("Counterparties asked to respond."),
+    ),
+    "escalate": (services.dispute_escalate, gettext_noop("Case escalated.")),
 }
 
 
@@ -58,13 +64,13 @@ class CaseViews:
         if action == "message":
             form = MessageForm(request.POST)
             if not form.is_valid():
-                messages.error(request, "Write a message first.")
+                messages.error(request, _("Write a message first."))
                 return self._back(dispute)
             body = form.cleaned_data["body"]
             self._run(
                 request,
                 lambda: services.message_post(dispute_id=dispute.pk, user=request.user, body=body),
-                "Message sent to the parties.",
+                _("Message sent to the parties."),
             )
             return self._back(dispute)
         if action not in ACTIONS:
@@ -73,8 +79,10 @@ class CaseViews:
         note = NoteForm(request.POST)
         why = note.cleaned_data["why"] if note.is_valid() else ""
         if action == "escalate" and not why:
-            why = f"Escalated by {request.user}."
-        self._run(request, lambda: service(dispute_id=dispute.pk, by=request.user, why=why), done)
+            why = system_why("Escalated by %(user)s.", user=request.user)
+        self._run(
+            request, lambda: service(dispute_id=dispute.pk, by=request.user, why=why), _(done)
+        )
         return self._back(dispute)
 
     def rule_view(self, request: HttpRequest, dispute_id: int) -> HttpResponse:
@@ -93,18 +101,21 @@ class CaseViews:
                         nonce=form.cleaned_data["nonce"],
                     )
                     txn = (
-                        f"ledger transaction #{ruling.transaction_id}"
+                        _("ledger transaction #%(id)s") % {"id": ruling.transaction_id}
                         if ruling.transaction_id
-                        else "no ledger moves"
+                        else _("no ledger moves")
                     )
-                    messages.success(request, f"Ruling #{ruling.pk} applied ({txn}).")
+                    messages.success(
+                        request,
+                        _("Ruling #%(id)s applied (%(txn)s).") % {"id": ruling.pk, "txn": txn},
+                    )
                     return self._back(dispute)
                 plan = services.ruling_preview(dispute=dispute, decision=form.decision())
             except MarketError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Rule on dispute #{dispute.pk}",
+            "title": _("Rule on dispute #%(id)s") % {"id": dispute.pk},
             "dispute": dispute,
             "form": form,
             "plan": plan,

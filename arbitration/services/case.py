@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from market import roles
 from market.errors import InvalidState, MarketError
+from tokenhub import formatting as fmt
 
 from .. import access
 from ..models import Dispute, Evidence, Message, Party, Response
-from ..models.disputes import CLOSED_STATES, OPEN_STATES, State
+from ..models.disputes import CLOSED_STATES, OPEN_STATES, State, system_why
 from . import notify
 from .feed import dispute_changed
 from .transitions import dispute_for_update, move
@@ -37,7 +38,8 @@ def _open_case(dispute_id: int) -> Dispute:
     dispute = dispute_for_update(dispute_id)
     if dispute.state in CLOSED_STATES:
         raise InvalidState(
-            f"Dispute #{dispute.pk} is {dispute.get_state_display().lower()}: the case is closed."
+            _("Dispute #%(id)s is %(state)s: the case is closed.")
+            % {"id": dispute.pk, "state": dispute.get_state_display()}
         )
     return dispute
 
@@ -54,18 +56,23 @@ def evidence_file_check(upload: UploadedFile) -> tuple[str, str]:
     limit = getattr(settings, "ARBITRATION_EVIDENCE_MAX_BYTES", MAX_EVIDENCE_BYTES)
     if upload.size is None or upload.size > limit:
         raise MarketError(
-            f"Evidence files are limited to {limit // (1024 * 1024)} MB.", field="file"
+            _("Evidence files are limited to %(size)s MB.") % {"size": limit // (1024 * 1024)},
+            field="file",
         )
     extension = PurePath(upload.name or "").suffix.lower()
     if extension not in CONTENT_TYPES:
         allowed = ", ".join(sorted({e.lstrip(".") for e in CONTENT_TYPES}))
-        raise MarketError(f"Evidence files must be one of: {allowed}.", field="file")
+        raise MarketError(
+            _("Evidence files must be one of: %(allowed)s.") % {"allowed": allowed}, field="file"
+        )
     upload.seek(0)
     head = upload.read()
     upload.seek(0)
     if not _content_matches(extension, head):
         raise MarketError(
-            f"This file's content is not a valid {extension.lstrip('.')} file.", field="file"
+            _("This file's content is not a valid %(kind)s file.")
+            % {"kind": extension.lstrip(".")},
+            field="file",
         )
     return extension, CONTENT_TYPES[extension]
 
@@ -93,9 +100,9 @@ def evidence_add(
     dispute = _open_case(dispute_id)
     division_id = _speaker(user, dispute)
     if not title.strip():
-        raise MarketError("Give the evidence a title.", field="title")
+        raise MarketError(_("Give the evidence a title."), field="title")
     if upload is None and not text.strip():
-        raise MarketError("Add a text or a file.", field="text")
+        raise MarketError(_("Add a text or a file."), field="text")
     evidence = Evidence(
         dispute=dispute,
         division_id=division_id,
@@ -123,14 +130,18 @@ def message_post(*, dispute_id: int, user: Any, body: str) -> Message:
     dispute = _open_case(dispute_id)
     division_id = _speaker(user, dispute)
     if not body.strip():
-        raise MarketError("Write a message first.", field="body")
+        raise MarketError(_("Write a message first."), field="body")
     message = Message.objects.create(
         dispute=dispute, author=user, division_id=division_id, body=body.strip()
     )
-    sender = message.sender
     dispute_changed(dispute, action="message")
     others = [u for u in [*notify.party_leads(dispute), *notify.arbiters(dispute)] if u != user]
-    notify.notify(dispute, others, f"new message from {sender}", body.strip()[:1000])
+    notify.notify(
+        dispute,
+        others,
+        lambda: _("new message from %(sender)s") % {"sender": message.sender},
+        body.strip()[:1000],
+    )
     return message
 
 
@@ -145,28 +156,37 @@ def response_submit(*, dispute_id: int, user: Any, body: str) -> Response:
     membership = access.lead_of_party(user, dispute, role=Party.Role.COUNTERPARTY)
     if dispute.state not in OPEN_STATES:
         raise InvalidState(
-            f"Dispute #{dispute.pk} is {dispute.get_state_display().lower()}: responses are closed."
+            _("Dispute #%(id)s is %(state)s: responses are closed.")
+            % {"id": dispute.pk, "state": dispute.get_state_display()}
         )
     if dispute.response_due and dispute.response_due < timezone.now():
         raise InvalidState(
             _(
-                "The response deadline passed on %(due)s UTC: responses are closed. "
+                "The response deadline passed on %(due)s: responses are closed. "
                 "Ask the arbiter if you need the window reopened."
             )
-            % {"due": f"{dispute.response_due:%Y-%m-%d %H:%M}"}
+            % {"due": fmt.when(dispute.response_due)}
         )
     if not body.strip():
-        raise MarketError("Write your response first.", field="body")
+        raise MarketError(_("Write your response first."), field="body")
     if Response.objects.filter(dispute=dispute, division_id=membership.division_id).exists():
-        raise InvalidState("Your division has already responded to this dispute.")
+        raise InvalidState(_("Your division has already responded to this dispute."))
     response = Response.objects.create(
         dispute=dispute, division_id=membership.division_id, author=user, body=body.strip()
     )
     dispute_changed(dispute, action="response")
     if dispute.state == State.AWAITING_RESPONSE and not responses_missing(dispute):
-        move(dispute, "resume_review", by=user, why="Every counterparty has responded.")
+        move(
+            dispute,
+            "resume_review",
+            by=user,
+            why=system_why("Every counterparty has responded."),
+        )
     notify.notify(
-        dispute, notify.arbiters(dispute), f"{membership.division} responded", body.strip()[:1000]
+        dispute,
+        notify.arbiters(dispute),
+        lambda: _("%(division)s responded") % {"division": membership.division},
+        body.strip()[:1000],
     )
     return response
 

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 from market import roles
 from market.errors import InvalidState, MarketError, NotAllowed
 from market.models import Fill, Membership, Round
 from market.parsing import parse_money
+from tokenhub import formatting as fmt
 
 from ..models import Dispute, DisputeEvent, Party
-from ..models.disputes import HEARING_STATES, Subject
+from ..models.disputes import HEARING_STATES, Subject, system_why
 from . import notify
 from .feed import dispute_changed
 from .snapshot import snapshot_attach
@@ -33,7 +35,7 @@ class Claim:
 def _filing_lead(user: Any) -> Membership:
     membership = roles.membership_of(user)
     if membership is None or membership.role != Membership.Role.LEAD:
-        raise NotAllowed("Only a division lead may file a dispute.")
+        raise NotAllowed(_("Only a division lead may file a dispute."))
     return membership
 
 
@@ -43,13 +45,13 @@ def _subject(
     if fill_id is not None:
         fill = Fill.objects.select_related("round__market").filter(pk=fill_id).first()
         if fill is None or fill.division_id != division.pk:
-            raise NotAllowed("You can only dispute your own division's fills.")
+            raise NotAllowed(_("You can only dispute your own division's fills."))
         return fill.round, fill
     if round_id is None:
-        raise MarketError("Choose the round or the fill this dispute is about.")
+        raise MarketError(_("Choose the round or the fill this dispute is about."))
     round_ = Round.objects.select_related("market").filter(pk=round_id).first()
     if round_ is None or not round_.orders.filter(division=division).exists():
-        raise NotAllowed("Only a division that placed orders in a round may dispute it.")
+        raise NotAllowed(_("Only a division that placed orders in a round may dispute it."))
     return round_, None
 
 
@@ -69,11 +71,11 @@ def counterparties(round_: Round, filer: Division, fill: Fill | None) -> list[in
 
 def _check_claim(claim: Claim, fill: Fill | None) -> Decimal:
     if claim.subject == Subject.PRICE and fill is not None:
-        raise MarketError("A dispute about a fill is filed from the fill.", field="subject")
+        raise MarketError(_("A dispute about a fill is filed from the fill."), field="subject")
     if claim.subject != Subject.PRICE and fill is None:
-        raise MarketError("Choose the fill this dispute is about.", field="subject")
+        raise MarketError(_("Choose the fill this dispute is about."), field="subject")
     if not claim.statement.strip():
-        raise MarketError("Say what went wrong in the statement.", field="statement")
+        raise MarketError(_("Say what went wrong in the statement."), field="statement")
     return parse_money(claim.claimed_amount, field="claimed_amount")
 
 
@@ -90,11 +92,11 @@ def dispute_file(
     round_, fill = _subject(filer, round_id, fill_id)
     amount = _check_claim(claim, fill)
     if round_.state != Round.State.SETTLED:
-        raise InvalidState("A dispute can be filed once the round has settled.")
+        raise InvalidState(_("A dispute can be filed once the round has settled."))
     _refuse_duplicate(filer, round_, fill)
     others = counterparties(round_, filer, fill)
     if not others:
-        raise MarketError("No other division traded in this round: there is nobody to dispute.")
+        raise MarketError(_("No other division traded in this round: there is nobody to dispute."))
     market, now = round_.market, timezone.now()
     dispute = Dispute.objects.create(
         market=market,
@@ -116,7 +118,11 @@ def dispute_file(
         + [Party(dispute=dispute, division_id=pk, role=Party.Role.COUNTERPARTY) for pk in others]
     )
     DisputeEvent.objects.create(
-        dispute=dispute, action="file", target=dispute.state, by=user, why=f"Filed by {filer}."
+        dispute=dispute,
+        action="file",
+        target=dispute.state,
+        by=user,
+        why=system_why("Filed by %(division)s.", division=filer),
     )
     snapshot_attach(dispute)
     dispute_changed(dispute, action="file")
@@ -128,14 +134,22 @@ def _refuse_duplicate(filer: Division, round_: Round, fill: Fill | None) -> None
     open_ = Dispute.objects.filter(filer=filer, round=round_, fill=fill, state__in=HEARING_STATES)
     existing = open_.values_list("pk", flat=True).first()
     if existing is not None:
-        raise InvalidState(f"Your division already has dispute #{existing} open about this.")
+        raise InvalidState(
+            _("Your division already has dispute #%(id)s open about this.") % {"id": existing}
+        )
 
 
 def _announce(dispute: Dispute) -> None:
-    body = (
-        f"{dispute.filer} filed a dispute ({dispute.get_category_display()}) claiming "
-        f"{dispute.claimed_amount} credits. Counterparties may respond until "
-        f"{dispute.response_due:%Y-%m-%d %H:%M} UTC."
-    )
+    def body() -> str:
+        return _(
+            "%(filer)s filed a dispute (%(category)s) claiming %(amount)s credits. "
+            "Counterparties may respond until %(due)s."
+        ) % {
+            "filer": dispute.filer,
+            "category": dispute.get_category_display(),
+            "amount": fmt.money(dispute.claimed_amount),
+            "due": fmt.when(dispute.response_due),
+        }
+
     users = [*notify.party_leads(dispute, role=Party.Role.COUNTERPARTY), *notify.management()]
-    notify.notify(dispute, users, "a dispute was filed", body)
+    notify.notify(dispute, users, lambda: _("a dispute was filed"), body)

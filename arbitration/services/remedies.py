@@ -10,15 +10,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 from ledger import services as ledger
 from ledger.models import Account, Asset
 from market.errors import InvalidState, MarketError
 from market.models import Fill, Side
+from tokenhub import formatting as fmt
 
 from ..models import Dispute, Party, Ruling, RulingEffect
 from ..models.disputes import Remedy
+from ..models.rulings import describe_effect
 
 Kind = RulingEffect.Kind
 
@@ -48,6 +51,11 @@ class Line:
     old_price: Decimal | None = None
     new_price: Decimal | None = None
     reverses: RulingEffect | None = None
+    counterpart_name: str = ""
+
+    @property
+    def description(self) -> str:
+        return describe_effect(self)
 
 
 @dataclass(frozen=True)
@@ -69,11 +77,18 @@ class LegView:
         if self.after >= 0:
             return ""
         if self.asset.is_credits:
-            return f"{self.division} has {self.before} credits available, needs {-self.amount}."
-        return (
-            f"{self.division} has {self.before:.0f} {self.asset.unit} of {self.asset} "
-            f"available, needs {-self.amount:.0f}."
-        )
+            return _("%(division)s has %(before)s credits available, needs %(need)s.") % {
+                "division": self.division,
+                "before": fmt.money(self.before),
+                "need": fmt.money(-self.amount),
+            }
+        return _("%(division)s has %(before)s %(unit)s of %(asset)s available, needs %(need)s.") % {
+            "division": self.division,
+            "before": fmt.units(self.before),
+            "unit": self.asset.unit,
+            "asset": self.asset,
+            "need": fmt.units(-self.amount),
+        }
 
 
 @dataclass(frozen=True)
@@ -100,7 +115,10 @@ def allocate(total: int, capacities: dict[int, int]) -> dict[int, int]:
     """Split `total` whole units over keys pro rata to capacity; largest remainder, then key."""
     whole = sum(capacities.values())
     if total > whole:
-        raise MarketError(f"Only {whole} units are on the other side; {total} are disputed.")
+        raise MarketError(
+            _("Only %(whole)s units are on the other side; %(total)s are disputed.")
+            % {"whole": fmt.units(whole), "total": fmt.units(total)}
+        )
     if total == 0 or whole == 0:
         return {}
     shares = {key: divmod(total * cap, whole) for key, cap in capacities.items()}
@@ -132,7 +150,10 @@ def disputed_fills(dispute: Dispute) -> list[Fill]:
 def fill_lines(dispute: Dispute, decision: Decision, previous: Ruling | None) -> list[Line]:
     mine = disputed_fills(dispute)
     if not mine:
-        raise MarketError(f"{dispute.filer} has no fills in this round to re-price or void.")
+        raise MarketError(
+            _("%(division)s has no fills in this round to re-price or void.")
+            % {"division": dispute.filer}
+        )
     counterparties = dispute.parties.filter(role=Party.Role.COUNTERPARTY).values("division")
     lines: list[Line] = []
     for side in sorted({f.side for f in mine}):
@@ -146,7 +167,8 @@ def fill_lines(dispute: Dispute, decision: Decision, previous: Ruling | None) ->
         for fill in own:
             if taken.get(fill.pk, 0) >= fill.quantity:
                 raise InvalidState(
-                    f"Fill {fill.public_id} was already re-priced or voided by a ruling."
+                    _("Fill %(fill)s was already re-priced or voided by a ruling.")
+                    % {"fill": fill.public_id}
                 )
         disputed = sum(f.quantity - taken.get(f.pk, 0) for f in own)
         free = {f.pk: f.quantity - taken.get(f.pk, 0) for f in other}
@@ -212,6 +234,20 @@ def compensation_lines(decision: Decision) -> list[Line]:
     divisions = Division.objects.in_bulk([decision.payer_id, decision.payee_id])
     payer, payee = divisions[decision.payer_id], divisions[decision.payee_id]
     return [
-        Line(Kind.COMPENSATION, payer.pk, -amount, 0, f"Compensation paid to {payee}"),
-        Line(Kind.COMPENSATION, payee.pk, amount, 0, f"Compensation received from {payer}"),
+        Line(
+            Kind.COMPENSATION,
+            payer.pk,
+            -amount,
+            0,
+            f"Compensation paid to {payee}",
+            counterpart_name=str(payee),
+        ),
+        Line(
+            Kind.COMPENSATION,
+            payee.pk,
+            amount,
+            0,
+            f"Compensation received from {payer}",
+            counterpart_name=str(payer),
+        ),
     ]

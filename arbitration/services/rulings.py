@@ -14,11 +14,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 from ledger import services as ledger
 from ledger.models import Account, LedgerTransaction
 from market.errors import InsufficientFunds, InvalidState, MarketError, NotAllowed
+from tokenhub import formatting as fmt
 
 from ..models import Dispute, Ruling, RulingEffect
 from ..models.disputes import Remedy, State
@@ -39,19 +41,21 @@ from .workflow import acting_arbiter
 
 def _check(dispute: Dispute, decision: Decision, previous: Ruling | None) -> None:
     if decision.remedy not in Remedy.values:
-        raise MarketError(f"Unknown remedy {decision.remedy!r}.", field="remedy")
+        raise MarketError(
+            _("Unknown remedy %(remedy)r.") % {"remedy": decision.remedy}, field="remedy"
+        )
     if not decision.reasons.strip():
-        raise MarketError("Give the reasons for the ruling.", field="reasons")
+        raise MarketError(_("Give the reasons for the ruling."), field="reasons")
     if decision.reverse_previous and previous is None:
-        raise MarketError("Only an appeal ruling can reverse the first ruling.", field="reverse")
+        raise MarketError(_("Only an appeal ruling can reverse the first ruling."), field="reverse")
     if decision.remedy == Remedy.COMPENSATION:
         parties = set(dispute.parties.values_list("division_id", flat=True))
         if decision.amount is None or ledger.to_amount(decision.amount) <= 0:
-            raise MarketError("Compensation needs a positive amount of credits.", field="amount")
+            raise MarketError(_("Compensation needs a positive amount of credits."), field="amount")
         if decision.payer_id not in parties or decision.payee_id not in parties:
-            raise MarketError("Compensation is paid by one party to another.", field="payer")
+            raise MarketError(_("Compensation is paid by one party to another."), field="payer")
         if decision.payer_id == decision.payee_id:
-            raise MarketError("The payer and the payee must be different.", field="payee")
+            raise MarketError(_("The payer and the payee must be different."), field="payee")
     if decision.remedy == Remedy.PRICE_ADJUSTMENT:
         _check_price(dispute, decision.new_price)
 
@@ -59,13 +63,20 @@ def _check(dispute: Dispute, decision: Decision, previous: Ruling | None) -> Non
 def _check_price(dispute: Dispute, price: Decimal | None) -> None:
     round_ = dispute.round
     if price is None or price < 0:
-        raise MarketError("A price adjustment needs the new price (0 or more).", field="new_price")
+        raise MarketError(
+            _("A price adjustment needs the new price (0 or more)."), field="new_price"
+        )
     if price % round_.tick != 0:
         raise MarketError(
-            f"The new price must be on the round's tick of {round_.tick}.", field="new_price"
+            _("The new price must be on the round's tick of %(tick)s.")
+            % {"tick": fmt.price(round_.tick)},
+            field="new_price",
         )
     if price == round_.price:
-        raise MarketError(f"The round already cleared at {price}.", field="new_price")
+        raise MarketError(
+            _("The round already cleared at %(price)s.") % {"price": fmt.price(price)},
+            field="new_price",
+        )
 
 
 def _previous(dispute: Dispute, decision: Decision) -> Ruling | None:
@@ -116,8 +127,11 @@ def _refuse_while_awaiting(dispute: Dispute) -> None:
     missing = responses_missing(dispute)
     if missing and dispute.response_due > timezone.now():
         raise InvalidState(
-            f"{', '.join(missing)} may respond until {dispute.response_due:%Y-%m-%d %H:%M} UTC; "
-            "rule after that or once they have responded."
+            _(
+                "%(divisions)s may respond until %(due)s; "
+                "rule after that or once they have responded."
+            )
+            % {"divisions": ", ".join(missing), "due": fmt.when(dispute.response_due)}
         )
 
 
@@ -133,11 +147,13 @@ def dispute_rule(*, dispute_id: int, by: Any, decision: Decision, nonce: uuid.UU
     require(dispute, action)
     acting_arbiter(dispute, by)
     if on_appeal and dispute.arbiter_id == by.pk:
-        raise NotAllowed("An appeal is ruled on by a different arbiter.")
+        raise NotAllowed(_("An appeal is ruled on by a different arbiter."))
     _refuse_while_awaiting(dispute)
     plan = ruling_preview(dispute=dispute, decision=decision)
     if plan.problems:
-        raise InsufficientFunds("The ruling cannot be applied: " + " ".join(plan.problems))
+        raise InsufficientFunds(
+            _("The ruling cannot be applied: %(problems)s") % {"problems": " ".join(plan.problems)}
+        )
     move(dispute, action, by=by, why=decision.reasons)
     ruling = _record(dispute, plan, by=by, nonce=nonce, on_appeal=on_appeal)
     now = timezone.now()
@@ -197,14 +213,19 @@ def _post(dispute: Dispute, ruling: Ruling, plan: Plan, by: Any) -> LedgerTransa
             key=f"ruling:{ruling.pk}",
         )
     except InsufficientFunds as error:
-        raise InsufficientFunds(f"The ruling cannot be applied: {error.message}") from None
+        raise InsufficientFunds(
+            _("The ruling cannot be applied: %(problems)s") % {"problems": error.message}
+        ) from None
 
 
 def _announce(dispute: Dispute, ruling: Ruling) -> None:
-    when = (
-        "final now"
-        if ruling.on_appeal
-        else f"open to appeal until {dispute.appeal_due:%Y-%m-%d %H:%M} UTC"
-    )
-    body = f"{ruling.get_remedy_display()}: {ruling.reasons}\n\nThe ruling is {when}."
-    notify.notify(dispute, notify.party_leads(dispute), "ruling", body)
+    def body() -> str:
+        if ruling.on_appeal:
+            when = _("The ruling is final now.")
+        else:
+            when = _("The ruling is open to appeal until %(due)s.") % {
+                "due": fmt.when(dispute.appeal_due)
+            }
+        return f"{ruling.get_remedy_display()}: {ruling.reasons}\n\n{when}"
+
+    notify.notify(dispute, notify.party_leads(dispute), lambda: _("ruling"), body)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from divisions.models import Division
 from market.models import Fill, Order, Round
+from tokenhub.formatting import stamp
 
 from ..models import Dispute, Evidence
 
@@ -35,8 +36,8 @@ def _round_row(round_: Round) -> dict[str, Any]:
         "volume": round_.volume,
         "demand": round_.demand,
         "supply": round_.supply,
-        "opens_at": round_.opens_at.isoformat(),
-        "closes_at": round_.closes_at.isoformat(),
+        "opens_at": stamp(round_.opens_at),
+        "closes_at": stamp(round_.closes_at),
     }
 
 
@@ -47,7 +48,7 @@ def _order_row(order: Order) -> dict[str, Any]:
         "quantity": order.quantity,
         "limit": str(order.limit),
         "state": order.state,
-        "placed_at": order.created_at.isoformat(),
+        "placed_at": stamp(order.created_at),
     }
 
 
@@ -79,7 +80,7 @@ def snapshot_build(dispute: Dispute) -> dict[str, Any]:
     ):
         divisions[str(fill.division_id)]["fills"].append(_fill_row(fill))
     return {
-        "taken_at": timezone.now().isoformat(),
+        "taken_at": stamp(timezone.now()),
         "round": _round_row(round_),
         "divisions": divisions,
     }

@@ -4,6 +4,8 @@ with a `DisputeEvent` for every move (who, when, from, to, why)."""
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from market.errors import InvalidState
@@ -13,16 +15,16 @@ from ..models.disputes import State
 from .feed import dispute_changed
 
 VERBS = {
-    "take": "taken",
-    "take_appeal": "taken on appeal",
-    "request_response": "sent for a response",
-    "resume_review": "returned to review",
-    "escalate": "escalated",
-    "rule": "ruled on",
-    "appeal": "appealed",
-    "rule_on_appeal": "ruled on appeal",
-    "finalise": "made final",
-    "withdraw": "withdrawn",
+    "take": gettext_lazy("taken"),
+    "take_appeal": gettext_lazy("taken on appeal"),
+    "request_response": gettext_lazy("sent for a response"),
+    "resume_review": gettext_lazy("returned to review"),
+    "escalate": gettext_lazy("escalated"),
+    "rule": gettext_lazy("ruled on"),
+    "appeal": gettext_lazy("appealed"),
+    "rule_on_appeal": gettext_lazy("ruled on appeal"),
+    "finalise": gettext_lazy("made final"),
+    "withdraw": gettext_lazy("withdrawn"),
 }
 
 
@@ -44,10 +46,15 @@ def allowed_from(action: str) -> list[State]:
 
 
 def _illegal(dispute: Dispute, action: str) -> IllegalTransition:
-    allowed = " or ".join(state.label.lower() for state in allowed_from(action))
+    allowed = _(" or ").join(str(state.label).lower() for state in allowed_from(action))
     return IllegalTransition(
-        f"Dispute #{dispute.pk} is {State(dispute.state).label.lower()}: it cannot be "
-        f"{VERBS[action]} (only when {allowed})."
+        _("Dispute #%(id)s is %(state)s: it cannot be %(verb)s (only when %(allowed)s).")
+        % {
+            "id": dispute.pk,
+            "state": str(State(dispute.state).label).lower(),
+            "verb": VERBS[action],
+            "allowed": allowed,
+        }
     )
 
 

@@ -6,12 +6,14 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from market.errors import InvalidState, NotAllowed
+from tokenhub import formatting as fmt
 
 from .. import access
 from ..models import Dispute, Party
-from ..models.disputes import State
+from ..models.disputes import State, system_why, why_display
 from . import notify
 from .case import responses_missing
 from .transitions import dispute_for_update, move
@@ -22,10 +24,13 @@ def acting_arbiter(dispute: Dispute, user: Any) -> None:
     access.require_management(user)
     arbiter = dispute.appeal_arbiter if dispute.state == State.APPEALED else dispute.arbiter
     if arbiter is None:
-        raise InvalidState(f"Dispute #{dispute.pk} has no arbiter yet: take the case first.")
+        raise InvalidState(
+            _("Dispute #%(id)s has no arbiter yet: take the case first.") % {"id": dispute.pk}
+        )
     if arbiter.pk != user.pk:
         raise NotAllowed(
-            f"Only the arbiter who took dispute #{dispute.pk} ({arbiter}) may do this."
+            _("Only the arbiter who took dispute #%(id)s (%(arbiter)s) may do this.")
+            % {"id": dispute.pk, "arbiter": arbiter}
         )
 
 
@@ -36,16 +41,25 @@ def dispute_take(*, dispute_id: int, by: Any, why: str = "") -> Dispute:
     dispute = dispute_for_update(dispute_id)
     if dispute.state == State.APPEALED:
         if dispute.appeal_arbiter is not None:
-            raise InvalidState(f"The appeal is already taken by {dispute.appeal_arbiter}.")
+            raise InvalidState(
+                _("The appeal is already taken by %(arbiter)s.")
+                % {"arbiter": dispute.appeal_arbiter}
+            )
         if dispute.arbiter_id == by.pk:
             raise NotAllowed(
-                f"An appeal is heard by a different arbiter than {by}, who ruled first."
+                _("An appeal is heard by a different arbiter than %(arbiter)s, who ruled first.")
+                % {"arbiter": by}
             )
         dispute.appeal_arbiter = by
-        move(dispute, "take_appeal", by=by, why=why or f"Appeal taken by {by}.")
+        move(
+            dispute,
+            "take_appeal",
+            by=by,
+            why=why or system_why("Appeal taken by %(user)s.", user=by),
+        )
         return dispute
     dispute.arbiter = by
-    move(dispute, "take", by=by, why=why or f"Taken by {by}.")
+    move(dispute, "take", by=by, why=why or system_why("Taken by %(user)s.", user=by))
     return dispute
 
 
@@ -56,17 +70,24 @@ def dispute_request_response(*, dispute_id: int, by: Any, why: str = "") -> Disp
     acting_arbiter(dispute, by)
     missing = responses_missing(dispute)
     if not missing:
-        raise InvalidState("Every counterparty has already responded.")
+        raise InvalidState(_("Every counterparty has already responded."))
     dispute.response_due = timezone.now() + timedelta(hours=dispute.market.response_hours)
     move(
         dispute,
         "request_response",
         by=by,
-        why=why or f"Response requested from {', '.join(missing)}.",
+        why=why
+        or system_why("Response requested from %(divisions)s.", divisions=", ".join(missing)),
     )
-    body = f"The arbiter asks for your response by {dispute.response_due:%Y-%m-%d %H:%M} UTC."
+
+    def body() -> str:
+        asks = _("The arbiter asks for your response by %(due)s.") % {
+            "due": fmt.when(dispute.response_due)
+        }
+        return f"{asks}\n\n{why}".strip()
+
     users = notify.party_leads(dispute, role=Party.Role.COUNTERPARTY)
-    notify.notify(dispute, users, "your response is requested", f"{body}\n\n{why}".strip())
+    notify.notify(dispute, users, lambda: _("your response is requested"), body)
     return dispute
 
 
@@ -79,7 +100,7 @@ def dispute_escalate(*, dispute_id: int, by: Any = None, why: str) -> Dispute:
     dispute.escalated_at = dispute.escalated_at or timezone.now()
     move(dispute, "escalate", by=by, why=why)
     users = [*notify.management(), *notify.arbiters(dispute)]
-    notify.notify(dispute, users, "escalated", why)
+    notify.notify(dispute, users, lambda: _("escalated"), lambda: why_display(why))
     return dispute
 
 
@@ -88,10 +109,14 @@ def dispute_withdraw(*, dispute_id: int, by: Any, why: str = "") -> Dispute:
     """The filer's lead withdraws the dispute before it is ruled on."""
     dispute = dispute_for_update(dispute_id)
     access.lead_of_party(by, dispute, role=Party.Role.FILER)
-    move(dispute, "withdraw", by=by, why=why or f"Withdrawn by {dispute.filer}.")
-    notify.notify(
-        dispute, [*notify.party_leads(dispute), *notify.arbiters(dispute)], "withdrawn", why
+    move(
+        dispute,
+        "withdraw",
+        by=by,
+        why=why or system_why("Withdrawn by %(division)s.", division=dispute.filer),
     )
+    users = [*notify.party_leads(dispute), *notify.arbiters(dispute)]
+    notify.notify(dispute, users, lambda: _("withdrawn"), why)
     return dispute
 
 
@@ -101,18 +126,29 @@ def dispute_appeal(*, dispute_id: int, by: Any, why: str) -> Dispute:
     dispute = dispute_for_update(dispute_id)
     membership = access.lead_of_party(by, dispute)
     if dispute.appealed_at is not None:
-        raise InvalidState("This case has already been appealed once; the appeal ruling is final.")
+        raise InvalidState(
+            _("This case has already been appealed once; the appeal ruling is final.")
+        )
     if not why.strip():
-        raise InvalidState("Say why the ruling should be changed.")
+        raise InvalidState(_("Say why the ruling should be changed."))
     if dispute.state == State.RULED and dispute.appeal_due and dispute.appeal_due < timezone.now():
-        raise InvalidState(f"The appeal window closed at {dispute.appeal_due:%Y-%m-%d %H:%M} UTC.")
+        raise InvalidState(
+            _("The appeal window closed at %(due)s.") % {"due": fmt.when(dispute.appeal_due)}
+        )
     move(dispute, "appeal", by=by, why=why.strip())
     dispute.appealed_at = timezone.now()
     dispute.ruling_due = dispute.appealed_at + timedelta(hours=dispute.market.ruling_hours)
     dispute.appeal_due, dispute.overdue_at = None, None
     dispute.save()
-    body = f"{membership.division} appealed: {why.strip()}"
-    notify.notify(dispute, [*notify.party_leads(dispute), *notify.management()], "appealed", body)
+
+    def body() -> str:
+        return _("%(division)s appealed: %(why)s") % {
+            "division": membership.division,
+            "why": why.strip(),
+        }
+
+    users = [*notify.party_leads(dispute), *notify.management()]
+    notify.notify(dispute, users, lambda: _("appealed"), body)
     return dispute
 
 
@@ -131,11 +167,16 @@ def dispute_finalise(*, dispute_id: int, by: Any = None, now: datetime | None = 
     )
     if not due:
         return False
-    why = (
+    why = system_why(
         "No further appeal."
         if dispute.state == State.RULED_ON_APPEAL
         else "The appeal window passed."
     )
     move(dispute, "finalise", by=by, why=why)
-    notify.notify(dispute, notify.party_leads(dispute), "the ruling is final", why)
+    notify.notify(
+        dispute,
+        notify.party_leads(dispute),
+        lambda: _("the ruling is final"),
+        lambda: why_display(why),
+    )
     return True

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from divisions.models import Division
 from ledger.models import LedgerTransaction, amount_field
+from tokenhub import formatting as fmt
 
 
 class CurrencyRate(models.Model):
@@ -27,7 +28,10 @@ class CurrencyRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"1 {self.currency} = {self.credits_per_unit} credits"
+        return _("1 %(currency)s = %(credits)s credits") % {
+            "currency": self.currency,
+            "credits": fmt.price(self.credits_per_unit),
+        }
 
 
 class SharingRule(models.Model):
@@ -55,7 +59,10 @@ class SharingRule(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division}: {Decimal(self.pass_up) * 100:.2f}% upstream"
+        return _("%(division)s: %(share)s%% upstream") % {
+            "division": self.division,
+            "share": fmt.number(Decimal(self.pass_up) * 100, 2),
+        }
 
 
 class RevenueTarget(models.Model):
@@ -86,7 +93,7 @@ class RevenueTarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division} {self.period_start}–{self.period_end}: {self.amount}"
+        return f"{self.division} {self.period_start}–{self.period_end}: {fmt.money(self.amount)}"
 
 
 class RevenueRecord(models.Model):
@@ -125,7 +132,11 @@ class RevenueRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division} · {self.reference} · {self.credits} credits"
+        return _("%(division)s · %(reference)s · %(credits)s credits") % {
+            "division": self.division,
+            "reference": self.reference,
+            "credits": fmt.money(self.credits),
+        }
 
 
 class RevenueShare(models.Model):
@@ -158,4 +169,8 @@ class RevenueShare(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.division}: {self.amount} of {self.record}"
+        return _("%(division)s: %(amount)s of %(record)s") % {
+            "division": self.division,
+            "amount": fmt.money(self.amount),
+            "record": self.record,
+        }

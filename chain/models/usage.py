@@ -41,7 +41,15 @@ class UsageRecord(models.Model):
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("usage record")
         verbose_name_plural = _("usage records")
-        indexes = [models.Index(fields=["division", "window"])]
+        indexes = [
+            models.Index(fields=["division", "window"]),
+            # the debts: read by every income (ledger/income.py) and by beat's tick
+            models.Index(
+                fields=["division"],
+                condition=models.Q(paid__lt=models.F("charge")),
+                name="usage_owing",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(units__gt=0), name="usage_units_positive"),
             models.CheckConstraint(

@@ -9,6 +9,8 @@ from divisions.models import Division
 from ledger.models import Asset
 from market.models import ClearingRule, Market
 
+from ..labels import window_label_local
+
 
 class Series(models.Model):
     """Management's definition of one resource delivered in rolling windows."""
@@ -113,3 +115,12 @@ class Window(models.Model):
 
     def __str__(self) -> str:
         return self.asset.name
+
+    @property
+    def label(self) -> str:
+        """The series and the window's dates, in the reader's language and time zone."""
+        return f"{self.series.name} · {window_label_local(self.starts_at, self.ends_at)}"
+
+    @property
+    def dates(self) -> str:
+        return window_label_local(self.starts_at, self.ends_at)

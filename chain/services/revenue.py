@@ -17,7 +17,7 @@ from market.errors import InvalidState, MarketError, NotAllowed
 
 from .. import sharing
 from ..models import CurrencyRate, RevenueRecord, RevenueShare, SharingRule
-from . import chain_inputs, debts, posting
+from . import chain_inputs, posting
 
 LAYER_KINDS = ("tokens", "gpu")  # the earner's token sellers, then their GPU-hour sellers
 CENT = Decimal("0.01")
@@ -112,7 +112,8 @@ def chain_of(record: RevenueRecord) -> tuple[sharing.Sharing, dict[tuple[int, in
 @transaction.atomic
 def revenue_share(*, record_id: int) -> bool:
     """Post each division's part of a record, once (the record row is locked, each posting is
-    keyed by record and division); each share pays the division's overage debt first."""
+    keyed by record and division); each share pays the division's overage debt first (the
+    ledger's income hook, chain/services/debts.py)."""
     record = RevenueRecord.objects.select_for_update().get(pk=record_id)
     if record.shared_at is not None:
         return False
@@ -133,7 +134,6 @@ def revenue_share(*, record_id: int) -> bool:
             record=record, division_id=division_id, amount=amount, transaction=transaction_,
             why=_why(division_id, record, result, justified),
         )  # fmt: skip
-        debts.collect_locked(division=divisions[division_id], account=locked[account.pk])
     record.shared_at = timezone.now()
     record.save(update_fields=["shared_at"])
     return True

@@ -9,17 +9,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from divisions.models import Division
 from ledger import services as ledger
 from ledger.models import Asset
 from market.models import Market
 
+from ..labels import window_label
 from ..models import Series, Window
 
 log = logging.getLogger("tokenhub.chain")
-DAY = timedelta(days=1)
 
 
 def window_bounds(series: Series, number: int) -> tuple[datetime, datetime, datetime]:
@@ -27,21 +27,6 @@ def window_bounds(series: Series, number: int) -> tuple[datetime, datetime, date
     length = timedelta(minutes=series.window_minutes)
     starts = series.anchor + number * length
     return starts, starts + length, starts - timedelta(minutes=series.gate_minutes)
-
-
-def window_label(starts: datetime, ends: datetime) -> str:
-    """The dates a window covers, e.g. "7–13 Dec", "30 Nov–6 Dec", "7 Dec 14:00–14:10"."""
-    starts, ends = timezone.localtime(starts), timezone.localtime(ends)
-    if (ends - starts) % DAY or starts.hour or starts.minute:
-        same_day = starts.date() == ends.date()
-        end_text = dateformat.format(ends, "H:i" if same_day else "j M H:i")
-        zone = dateformat.format(starts, "T")  # times need their zone; dates read alike anywhere
-        return f"{dateformat.format(starts, 'j M H:i')}–{end_text} {zone}"
-    last = ends - DAY
-    if last.date() == starts.date():
-        return dateformat.format(starts, "j M")
-    first = dateformat.format(starts, "j" if starts.month == last.month else "j M")
-    return f"{first}–{dateformat.format(last, 'j M')}"
 
 
 def _first_unstarted(series: Series, now: datetime) -> int:

@@ -30,7 +30,9 @@ class EventSerializer(serializers.Serializer[Any]):
 
     id = serializers.IntegerField()
     kind = serializers.ChoiceField(choices=Event.Kind.choices)
-    division = serializers.IntegerField()
+    division = serializers.IntegerField(
+        allow_null=True, help_text="Null: an event for management and auditors (health.alert)."
+    )
     subject = SubjectSerializer()
     data = serializers.DictField(  # type: ignore[assignment]
         help_text="The facts of the change (ids, states, amounts)."

@@ -21,8 +21,18 @@ class HaltForm(forms.Form):
 
 @admin.register(Market)
 class MarketAdmin(admin.ModelAdmin):
-    list_display = ["name", "asset", "tick", "floor", "cap", "rule", "round_minutes", "halted"]
-    list_filter = ["halted", "rule", "asset__kind"]
+    list_display = [
+        "name",
+        "asset",
+        "tick",
+        "floor",
+        "cap",
+        "rule",
+        "round_minutes",
+        "session",
+        "halted",
+    ]
+    list_filter = ["halted", "rule", "asset__kind", "session"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["halted", "halt_reason"]
@@ -30,7 +40,7 @@ class MarketAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "asset"]}),
         ("Pricing rules (apply from the next round)", {"fields": ["tick", "floor", "cap", "rule"]}),
-        ("Schedule", {"fields": ["round_minutes", "gap_minutes"]}),
+        ("Schedule", {"fields": ["round_minutes", "gap_minutes", "session"]}),
         ("Disputes", {"fields": ["response_hours", "ruling_hours", "appeal_hours"]}),
         ("Status (use the halt and resume actions)", {"fields": ["halted", "halt_reason"]}),
     ]

@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import roles
@@ -18,9 +20,16 @@ from ..services import tokens as token_services
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=80, help_text="What it is for, e.g. 'pricing bot'.")
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=80,
+        help_text=gettext_lazy("What it is for, e.g. 'pricing bot'."),
+    )
     scopes = forms.MultipleChoiceField(
-        choices=Scope.choices, widget=forms.CheckboxSelectMultiple, initial=[Scope.READ]
+        label=gettext_lazy("Scopes"),
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Scope.READ],
     )
 
     def __init__(self, *args: Any, allowed: tuple[str, ...] = (), **kwargs: Any) -> None:
@@ -83,5 +92,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token_services.token_revoke(token_id=token.pk, by=request.user)
-    messages.success(request, f"Revoked “{token.name}” ({token.prefix}…): it no longer works.")
+    messages.success(
+        request,
+        _("Revoked “%(name)s” (%(prefix)s…): it no longer works.")
+        % {"name": token.name, "prefix": token.prefix},
+    )
     return redirect("api-tokens")

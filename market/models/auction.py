@@ -39,6 +39,14 @@ class Market(models.Model):
         blank=True,
         help_text="Gate closure: no round runs past it (set for a delivery window's market).",
     )
+    session = models.ForeignKey(
+        "market.Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="markets",
+        help_text="Its rounds then follow the session's schedule and close with the others.",
+    )
     halted = models.BooleanField(default=False)
     halt_reason = models.CharField(max_length=300, blank=True)
     response_hours = models.PositiveIntegerField(
@@ -95,6 +103,13 @@ class Round(models.Model):
     supply = models.JSONField(default=list, blank=True, help_text="[[price, cumulative units]]")
     cleared_at = models.DateTimeField(null=True, blank=True)
     settled_at = models.DateTimeField(null=True, blank=True)
+    session_round = models.ForeignKey(
+        "market.SessionRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="market_rounds",
+    )
 
     class Meta:
         ordering = ["market", "-number"]

@@ -50,6 +50,8 @@ def round_schedule_next(*, market_id: int, now: datetime | None = None) -> Round
     market = Market.objects.select_for_update().get(pk=market_id)
     if market.halted or market.rounds.filter(state__in=UPCOMING).exists():
         return None
+    if market.session_id is not None:  # its session schedules it (services/sessions.py)
+        return None
     now = now or timezone.now()
     last = market.rounds.aggregate(number=Max("number"), closes=Max("closes_at"))
     opens_at = now
@@ -129,8 +131,11 @@ class _Cleared:
 
 
 @transaction.atomic
-def round_clear(*, round_id: int) -> bool:
+def round_clear(*, round_id: int, in_session: bool = False) -> bool:
     """Run the pure clearing rule on a closed round and record the result and every fill.
+
+    A round of a session round clears only with its session (`in_session`, from
+    services/sessions.py), where bundles may trade in it.
 
     On PostgreSQL a round without guaranteed minimums goes the column path: the book is read
     into NumPy columns and the fills written back in bulk (clearing_sql); anything else (other
@@ -138,7 +143,7 @@ def round_clear(*, round_id: int) -> bool:
     ``Order`` objects. Both give the same fills, states, events and stored inputs.
     """
     round_ = round_for_update(round_id)
-    if round_.state != State.CLOSED:
+    if round_.state != State.CLOSED or (round_.session_round_id is not None and not in_session):
         return False
     cleared = _clear_columns(round_) if connection.vendor == "postgresql" else None
     if cleared is None:
@@ -298,17 +303,17 @@ def _record_fills(
 
 
 @transaction.atomic
-def round_settle(*, round_id: int) -> bool:
+def round_settle(*, round_id: int, in_session: bool = False) -> bool:
     """Post the round's trades in one ledger transaction, exactly once.
 
     Buyers pay price × filled units from escrow and get the rest of their escrow back; sellers
     are credited and deliver the units they sold from escrow, unsold units returning to them.
     """
     round_ = round_for_update(round_id)
-    if round_.state != State.CLEARED:
-        return False
+    if round_.state != State.CLEARED or (round_.session_round_id is not None and not in_session):
+        return False  # a session's round settles with its session (services/sessions.py)
     market = round_.market
-    legs, locked = _settlement_legs(round_, market)
+    legs = _settlement_legs(round_, market)  # their accounts locked, balances read
     if legs:
         ledger.transaction_post(
             reason=LedgerTransaction.Reason.TRADE,
@@ -316,7 +321,7 @@ def round_settle(*, round_id: int) -> bool:
             reference=round_,
             memo=f"Settlement of {round_}: {round_.volume} at {round_.price}",
             key=f"round:{round_.pk}:settle",
-            locked=locked,
+            locked={leg.account.pk: leg.account for leg in legs},
         )
     round_.state = State.SETTLED
     round_.settled_at = timezone.now()
@@ -327,9 +332,9 @@ def round_settle(*, round_id: int) -> bool:
     return True
 
 
-def _settlement_legs(round_: Round, market: Market) -> tuple[list[ledger.Leg], dict[int, Account]]:
-    """The legs, and their accounts locked FOR UPDATE with their balances (one query for all
-    of them once they exist)."""
+def _settlement_legs(round_: Round, market: Market) -> list[ledger.Leg]:
+    """The legs, their accounts locked FOR UPDATE with their balances (one query for all of
+    them once they exist)."""
     credits, units = ledger.credits_asset(), market.asset
     escrow = (
         Order.objects.filter(round=round_)
@@ -362,8 +367,7 @@ def _settlement_legs(round_: Round, market: Market) -> tuple[list[ledger.Leg], d
             moves[(row["division_id"], units.pk, avail)] -= row["units"]
     wanted = sorted(key for key, amount in moves.items() if amount != 0)
     accounts = ledger.division_accounts_for_update(wanted)
-    legs = [ledger.Leg(accounts[key], moves[key]) for key in wanted]
-    return legs, {account.pk: account for account in accounts.values()}
+    return [ledger.Leg(accounts[key], moves[key]) for key in wanted]
 
 
 @transaction.atomic
@@ -394,7 +398,8 @@ def round_cancel(*, round_id: int, state: str = State.CANCELLED, by: object = No
 def rounds_due(*, now: datetime | None = None) -> dict[str, list[int]]:
     """Ids of rounds with work due: to open, to close, to clear or settle."""
     now = now or timezone.now()
-    rounds = Round.objects.filter(market__halted=False)
+    # rounds of a session open, close and finish with their session (services/sessions.py)
+    rounds = Round.objects.filter(market__halted=False, session_round__isnull=True)
     return {
         "open": list(
             rounds.filter(state=State.SCHEDULED, opens_at__lte=now).values_list("id", flat=True)
@@ -403,9 +408,9 @@ def rounds_due(*, now: datetime | None = None) -> dict[str, list[int]]:
             rounds.filter(state=State.OPEN, closes_at__lte=now).values_list("id", flat=True)
         ),
         "finish": list(
-            Round.objects.filter(state__in=(State.CLOSED, State.CLEARED)).values_list(
-                "id", flat=True
-            )
+            Round.objects.filter(
+                state__in=(State.CLOSED, State.CLEARED), session_round__isnull=True
+            ).values_list("id", flat=True)
         ),
     }
 

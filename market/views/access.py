@@ -38,7 +38,7 @@ def viewed_division(request: HttpRequest) -> Division | None:
     own = roles.division_of(request.user)
     if own is not None:
         if wanted and wanted != own.slug:
-            raise Refused("You can see only your own division's orders and ledger.")
+            raise Refused(_("You can see only your own division's orders and ledger."))
         return own
     if wanted and roles.sees_everything(request.user):
         division = Division.objects.filter(slug=wanted).first()
@@ -48,7 +48,7 @@ def viewed_division(request: HttpRequest) -> Division | None:
             )
         return division
     if wanted:
-        raise Refused("Only management and auditors can see other divisions.")
+        raise Refused(_("Only management and auditors can see other divisions."))
     return None
 
 
@@ -56,11 +56,14 @@ def trading_division(request: HttpRequest) -> Division:
     """The division the user trades for; refused for members without trade rights and staff."""
     membership = roles.membership_of(request.user)
     if membership is None:
-        raise Refused("Only a division's lead (or a member with trade rights) places orders.")
+        raise Refused(_("Only a division's lead (or a member with trade rights) places orders."))
     if not membership.can_trade:
         raise Refused(
-            f"You are a member of {membership.division} without trade rights: you can see its "
-            "orders but not place, change or cancel them. Ask your lead for trade rights."
+            _(
+                "You are a member of %(division)s without trade rights: you can see its "
+                "orders but not place, change or cancel them. Ask your lead for trade rights."
+            )
+            % {"division": membership.division}
         )
     return membership.division
 

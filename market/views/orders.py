@@ -11,9 +11,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from divisions.models import Division
+from tokenhub.formatting import money, price, units
 
 from .. import roles
 from ..errors import MarketError, NotAllowed
@@ -38,8 +40,21 @@ def _open_round(round_id: int) -> Round:
 
 
 def _held(order: Order) -> str:
-    what = "credits" if order.is_bid else order.round.market.asset.unit
-    return f"{order.escrow} {what} held"
+    if order.is_bid:
+        return _("%(amount)s credits held") % {"amount": money(order.escrow)}
+    return _("%(units)s %(unit)s held") % {
+        "units": units(order.escrow),
+        "unit": order.round.market.asset.unit,
+    }
+
+
+def _released(order: Order) -> str:
+    if order.is_bid:
+        return _("%(amount)s credits released") % {"amount": money(order.escrow)}
+    return _("%(units)s %(unit)s released") % {
+        "units": units(order.escrow),
+        "unit": order.round.market.asset.unit,
+    }
 
 
 @page
@@ -57,8 +72,16 @@ def order_place(request: HttpRequest, round_id: int) -> HttpResponse:
             form.refuse(refusal)
         else:
             order.round = round_
-            noun = "Bid" if order.is_bid else "Ask"
-            message = f"{noun} placed: {order.quantity} at {order.limit}; {_held(order)}."
+            placed = (
+                _("Bid placed: %(quantity)s at %(limit)s; %(held)s.")
+                if order.is_bid
+                else _("Ask placed: %(quantity)s at %(limit)s; %(held)s.")
+            )
+            message = placed % {
+                "quantity": units(order.quantity),
+                "limit": price(order.limit),
+                "held": _held(order),
+            }
             message = " ".join([message, *form.warnings])
             return _done(request, reverse("market", args=[round_.market.slug]), message)
     data = request.POST or {"side": form["side"].value()}
@@ -112,10 +135,12 @@ def order_change(request: HttpRequest, order_id: str) -> HttpResponse:
             form.refuse(refusal)
         else:
             changed.round = order.round
-            message = (
-                f"Order {changed.public_id} changed: {changed.quantity} at {changed.limit}; "
-                f"{_held(changed)}."
-            )
+            message = _("Order %(id)s changed: %(quantity)s at %(limit)s; %(held)s.") % {
+                "id": changed.public_id,
+                "quantity": units(changed.quantity),
+                "limit": price(changed.limit),
+                "held": _held(changed),
+            }
             message = " ".join([message, *form.warnings])
             return _done(request, reverse("market", args=[order.round.market.slug]), message)
     data = request.POST or {"quantity": order.quantity, "limit": order.limit}
@@ -148,9 +173,10 @@ def order_cancel(request: HttpRequest, order_id: str) -> HttpResponse:
         except MarketError as refusal:
             error = refusal.message
         else:
-            message = (
-                f"Order {order.public_id} cancelled; {_held(order).replace('held', 'released')}."
-            )
+            message = _("Order %(id)s cancelled; %(released)s.") % {
+                "id": order.public_id,
+                "released": _released(order),
+            }
             return _done(request, reverse("market", args=[order.round.market.slug]), message)
     context = {"order": order, "round": order.round, "market": order.round.market, "error": error}
     return render(request, "market/order_cancel.html", context, status=409 if error else 200)
@@ -182,7 +208,7 @@ def orders(request: HttpRequest) -> HttpResponse:
 def order_detail(request: HttpRequest, order_id: str) -> HttpResponse:
     division = viewed_division(request)
     if division is None:
-        raise Refused("Orders belong to a division; you are not a member of one.")
+        raise Refused(_("Orders belong to a division; you are not a member of one."))
     order = division_order(division=division, public_id=order_id)
     result = order_result(order.round, order)
     if result.fill is not None:

@@ -7,9 +7,11 @@ from typing import Any, cast
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from divisions.models import Division
 from ledger.models import Asset
+from tokenhub.formatting import zone_label
 
 from ..forms import StatementForm
 from ..selectors.statement import Statement, StatementFilter
@@ -52,6 +54,7 @@ def ledger(request: HttpRequest) -> HttpResponseBase:
         "filters": filters,
         "page": rows,
         "query": query.urlencode(),
+        "zone": zone_label(timezone.localtime()),
     }
     return render(request, "market/ledger.html", context)
 

@@ -2,12 +2,13 @@
 
 from .books import ClearingInputs
 from .guarantees import Guarantee, GuaranteeDelivery
-from .health import HealthAlert, RoundShare, RoundStats
+from .health import AlertRaised, HealthAlert, RoundShare, RoundStats
 from .limits import PositionLimit
 
 AUDITED: list[type] = [PositionLimit, Guarantee, HealthAlert]
 
 __all__ = [
+    "AlertRaised",
     "AUDITED",
     "ClearingInputs",
     "Guarantee",

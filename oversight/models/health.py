@@ -103,3 +103,37 @@ class HealthAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.threshold}%)"
+
+
+class AlertRaised(models.Model):
+    """An alert that fired on a settled round: written once per alert and round (unique), in
+    the round's settlement transaction, with the event that tells management and auditors."""
+
+    alert = models.ForeignKey(
+        HealthAlert,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="raised",
+        verbose_name=_("alert"),
+        help_text=_("Empty: the alert was removed since."),
+    )
+    round = models.ForeignKey(
+        "market.Round", on_delete=models.PROTECT, related_name="+", verbose_name=_("round")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=HealthAlert.Kind.choices)
+    event = models.OneToOneField(
+        "events.Event", on_delete=models.PROTECT, related_name="+", verbose_name=_("event")
+    )
+    raised_at = models.DateTimeField(_("raised at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("raised alert")
+        verbose_name_plural = _("raised alerts")
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "round"], name="alert_raised_once_a_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.round_id}"

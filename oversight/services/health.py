@@ -1,4 +1,5 @@
-"""Keeping a settled round's health figures; called in the settlement transaction."""
+"""Keeping a settled round's health figures, and raising management's alerts on them;
+called in the settlement transaction."""
 
 from django.db.models import Sum
 from django.utils import timezone
@@ -6,6 +7,7 @@ from django.utils import timezone
 from market.models import Fill, Order, Round
 
 from ..models import RoundShare, RoundStats
+from .alerts import alerts_raise
 
 
 def round_stats_record(*, round_: Round) -> RoundStats:
@@ -18,7 +20,7 @@ def round_stats_record(*, round_: Round) -> RoundStats:
         .annotate(units=Sum("quantity"))
         .values_list("side", "units")
     )
-    shares = (
+    shares = list(
         Fill.objects.filter(round=round_)
         .values("division_id", "side")
         .annotate(units=Sum("quantity"))
@@ -36,7 +38,7 @@ def round_stats_record(*, round_: Round) -> RoundStats:
         )
         for row in shares
     )
-    return RoundStats.objects.create(
+    stats = RoundStats.objects.create(
         round=round_,
         market_id=round_.market_id,
         settled_at=at,
@@ -45,3 +47,5 @@ def round_stats_record(*, round_: Round) -> RoundStats:
         bid_units=offered.get("buy", 0),
         ask_units=offered.get("sell", 0),
     )
+    alerts_raise(round_=round_, stats=stats, shares=shares)  # management's alerts, told once
+    return stats

@@ -2,15 +2,24 @@
 (function () {
   "use strict";
 
-  /* Countdowns: <time data-closes="ISO" data-now="ISO"> ticks down to the close. */
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  /* Words in the reader's language: Django's JavaScript catalogue (jsi18n, loaded by the pages
+     that show them) defines gettext/ngettext/interpolate; without it the text stays English. */
+  function gettext(text) { return window.gettext ? window.gettext(text) : text; }
+  function ngettext(one, many, n) {
+    return window.ngettext ? window.ngettext(one, many, n) : (n === 1 ? one : many);
+  }
+  function fill(format, values) { return format.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); }); }
 
+  /* Countdowns: <time data-closes="ISO" data-now="ISO"> ticks down to the close. */
   function left(ms) {
     var s = Math.max(0, Math.floor(ms / 1000));
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    if (h) return plural(h, "hour") + " " + plural(m, "minute");
-    if (m) return m + " min " + (sec < 10 ? "0" : "") + sec + " s";
-    return plural(sec, "second");
+    if (h) {
+      return fill(ngettext("%(count)s hour", "%(count)s hours", h), { count: h }) + " " +
+        fill(ngettext("%(count)s minute", "%(count)s minutes", m), { count: m });
+    }
+    if (m) return fill(gettext("%(minutes)s min %(seconds)s s"), { minutes: m, seconds: (sec < 10 ? "0" : "") + sec });
+    return fill(ngettext("%(count)s second", "%(count)s seconds", sec), { count: sec });
   }
 
   function tick() {
@@ -20,7 +29,7 @@
         el.dataset.skew = String(serverNow - Date.now());
       }
       var ms = Date.parse(el.dataset.closes) - (Date.now() + Number(el.dataset.skew));
-      var text = ms > 0 ? left(ms) + " left" : (el.dataset.closedText || "closed");
+      var text = ms > 0 ? fill(gettext("%(time)s left"), { time: left(ms) }) : (el.dataset.closedText || gettext("closed"));
       if (el.textContent !== text) el.textContent = text;
       el.classList.toggle("soon", ms > 0 && ms < 30000);
     });
@@ -106,16 +115,16 @@
       return {
         data: {
           datasets: [
-            { type: "line", label: t.priceLabel || "Clearing price", data: d.price.map(function (p) { return { x: p.x, y: p.y === null ? null : Number(p.y) }; }),
+            { type: "line", label: t.priceLabel || gettext("Clearing price"), data: d.price.map(function (p) { return { x: p.x, y: p.y === null ? null : Number(p.y) }; }),
               borderColor: BLUE, backgroundColor: BLUE, yAxisID: "price", spanGaps: true, tension: 0, pointRadius: d.price.length > 60 ? 1.5 : 3.5, order: 0 },
-            { type: "bar", label: t.volumeLabel || "Volume (units)", data: d.volume, backgroundColor: GREY, yAxisID: "volume", maxBarThickness: 24, minBarLength: 1, order: 1 }
+            { type: "bar", label: t.volumeLabel || gettext("Volume (units)"), data: d.volume, backgroundColor: GREY, yAxisID: "volume", maxBarThickness: 24, minBarLength: 1, order: 1 }
           ]
         },
         options: {
           scales: {
-            price: axis(t.priceAxis || "Price (credits per unit)", { position: "left", grace: "15%" }),
-            volume: axis(t.volumeAxis || "Units traded", { position: "right", beginAtZero: true, grace: "15%", grid: { drawOnChartArea: false } }),
-            x: axis(t.timeAxis || "Time", { type: "linear", offset: true, ticks: { color: INK, maxRotation: 0, autoSkip: true, maxTicksLimit: 7,
+            price: axis(t.priceAxis || gettext("Price (credits per unit)"), { position: "left", grace: "15%" }),
+            volume: axis(t.volumeAxis || gettext("Units traded"), { position: "right", beginAtZero: true, grace: "15%", grid: { drawOnChartArea: false } }),
+            x: axis(t.timeAxis || gettext("Time"), { type: "linear", offset: true, ticks: { color: INK, maxRotation: 0, autoSkip: true, maxTicksLimit: 7,
               callback: function (value) { return format.format(new Date(value)); } } })
           },
           plugins: { tooltip: { callbacks: { title: function (items) { return items.length ? full.format(new Date(items[0].parsed.x)) : ""; } } } }
@@ -124,12 +133,12 @@
     },
     curves: function (d, canvas) {
       var sets = [
-        { label: "Demand (bids)", data: num(d.demand), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
-        { label: "Supply (asks)", data: num(d.supply), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2, borderDash: [6, 3] }
+        { label: canvas.dataset.demand || gettext("Demand (bids)"), data: num(d.demand), borderColor: BLUE, backgroundColor: BLUE, pointRadius: 0, borderWidth: 2 },
+        { label: canvas.dataset.supply || gettext("Supply (asks)"), data: num(d.supply), borderColor: ORANGE, backgroundColor: ORANGE, pointRadius: 0, borderWidth: 2, borderDash: [6, 3] }
       ];
       /* The division's own open orders: one segment each, at its limit, where it would sit. */
-      [["buy", canvas.dataset.myBids || "Your open bids", "#15803d", "circle"],
-       ["sell", canvas.dataset.myAsks || "Your open asks", "#7e22ce", "triangle"]].forEach(function (s) {
+      [["buy", canvas.dataset.myBids || gettext("Your open bids"), "#15803d", "circle"],
+       ["sell", canvas.dataset.myAsks || gettext("Your open asks"), "#7e22ce", "triangle"]].forEach(function (s) {
         var data = [];
         (d.mine || []).forEach(function (o) {
           if (o.side !== s[0]) return;
@@ -139,15 +148,15 @@
           borderWidth: 5, pointRadius: 4, pointStyle: s[3], spanGaps: false });
       });
       if (d.clearing) {
-        sets.push({ type: "scatter", label: "Clearing point", data: num([d.clearing]), borderColor: INK,
+        sets.push({ type: "scatter", label: canvas.dataset.clearing || gettext("Clearing point"), data: num([d.clearing]), borderColor: INK,
           backgroundColor: "#fbbf24", pointRadius: 7, pointHoverRadius: 8, pointStyle: "rectRot" });
       }
       return {
         type: "line",
         data: { datasets: sets },
         options: { parsing: true, scales: {
-          x: axis("Units (cumulative)", { type: "linear", beginAtZero: true, grace: "5%" }),
-          y: axis("Price (credits per unit)", { grace: "10%" })
+          x: axis(canvas.dataset.unitsAxis || gettext("Units (cumulative)"), { type: "linear", beginAtZero: true, grace: "5%" }),
+          y: axis(canvas.dataset.priceAxis || gettext("Price (credits per unit)"), { grace: "10%" })
         } }
       };
     }

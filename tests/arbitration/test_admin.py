@@ -72,7 +72,7 @@ def test_actions_take_request_response_and_escalate(client, arbiter, two_dispute
     client.force_login(arbiter)
     both = [small.pk, large.pk]
     response = client.post(QUEUE, {"action": "take_case", "_selected_action": both}, follow=True)
-    assert "Taken: 2 dispute(s)." in response.content.decode()
+    assert "Taken: 2 disputes." in response.content.decode()
     assert set(Dispute.objects.values_list("state", "arbiter")) == {("under_review", arbiter.pk)}
     client.post(QUEUE, {"action": "request_response", "_selected_action": [small.pk]})
     client.post(QUEUE, {"action": "escalate", "_selected_action": [large.pk]})

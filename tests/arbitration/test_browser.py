@@ -46,7 +46,7 @@ def test_a_lead_files_management_rules_a_refund_and_the_lead_sees_it(
     boss_page.locator(f'input[name="_selected_action"][value="{number}"]').check()
     boss_page.locator('select[name="action"]').select_option("take_case")
     boss_page.get_by_role("button", name="Go").click()
-    expect(boss_page.locator(".messagelist")).to_contain_text("Taken: 1 dispute(s).")
+    expect(boss_page.locator(".messagelist")).to_contain_text("Taken: 1 dispute.")
     boss_page.goto(live_server.url + reverse("admin:arbitration_dispute_change", args=[number]))
     boss_page.get_by_role("link", name="Rule…").click()
     boss_page.locator("#id_remedy").select_option("compensation")

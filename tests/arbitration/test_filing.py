@@ -126,3 +126,26 @@ def test_a_claim_is_read_as_strictly_as_an_order(book, amount):
 
 def test_a_claim_of_minus_zero_is_zero(book):
     assert file_fill_dispute(book, claimed_amount="-0").claimed_amount == Decimal("0.00")
+
+
+def test_dispute_emails_speak_each_recipients_language_and_time_zone(
+    book, arbiter, mailoutbox, django_capture_on_commit_callbacks
+):
+    # given: one counterparty lead reads Chinese in Shanghai, the other English in UTC
+    from accounts.services import preferences_set
+
+    preferences_set(user=book.s1, language="zh-hans", time_zone="Asia/Shanghai")
+    preferences_set(user=book.s2, language="en", time_zone="UTC")
+    # when
+    with django_capture_on_commit_callbacks(execute=True):
+        dispute = file_fill_dispute(book)
+    # then
+    chinese = next(m for m in mailoutbox if book.s1.email in m.to)
+    english = next(m for m in mailoutbox if book.s2.email in m.to)
+    assert book.s2.email not in chinese.to
+    assert "提起了争议" in chinese.body
+    assert "UTC+8" in chinese.body
+    assert chinese.subject.startswith(f"[Tokenhub] 争议 #{dispute.pk}：")
+    assert "filed a dispute" in english.body
+    assert "UTC" in english.body
+    assert "争议" not in english.body

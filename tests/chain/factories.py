@@ -46,6 +46,13 @@ def window_of(series, *, now=None):
     return created[0] if created else series.windows.order_by("number").first()
 
 
+def current_window(**series):
+    """A window whose delivery started half an hour ago and runs another half hour."""
+    anchor = timezone.now().replace(second=0, microsecond=0) - timedelta(minutes=30)
+    series = SeriesFactory(anchor=anchor, window_minutes=60, gate_minutes=5, **series)
+    return window_of(series, now=anchor - timedelta(minutes=30))
+
+
 def use(by, division, window, units, external_id, at: datetime | None = None):
     at = at or window.starts_at + timedelta(minutes=1)
     return usage.usage_batch_record(

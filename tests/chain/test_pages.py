@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from chain.models import CurrencyRate, PlatformAccount, RevenueRecord, RevenueTarget
 from market.models import ApiToken
@@ -26,7 +28,8 @@ def test_a_lead_sees_each_windows_utilisation(client):
     use(platform_user(), app, window, 6, "p-1")
     client.force_login(factories.lead_of(app))
     page = client.get("/chain/windows/").content.decode()
-    assert window.asset.name in page
+    with timezone.override(ZoneInfo("Asia/Shanghai")):  # the reader's zone (the default)
+        assert window.label in page  # the dates in the reader's language and zone
     assert "75.0%" in page
 
 

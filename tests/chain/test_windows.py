@@ -2,10 +2,12 @@
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from chain.labels import window_label_local
 from chain.models import Window
 from chain.services import windows
 from ledger import services as ledger
@@ -27,12 +29,16 @@ def test_beat_lists_the_next_windows_ahead_once(settings):
     again = windows.series_windows_ensure(series_id=series.pk, now=now)
     # then
     assert [w.asset.name for w in first] == [
-        "H100 · eu-west · 7–13 Dec",
-        "H100 · eu-west · 14–20 Dec",
+        "H100 · eu-west · 2026-12-07–13",
+        "H100 · eu-west · 2026-12-14–20",
     ]
     assert again == []
     market = first[0].market
-    assert market.name == "H100 · eu-west · 7–13 Dec"
+    assert market.name == "H100 · eu-west · 2026-12-07–13"
+    with translation.override("zh-hans"):
+        assert first[0].label == "H100 · eu-west · 12月7日–13日"
+    with translation.override("en"):
+        assert first[0].label == "H100 · eu-west · 7–13 Dec"
     assert market.trading_ends_at == anchor - timedelta(minutes=series.gate_minutes)
 
 
@@ -44,13 +50,32 @@ def test_a_started_window_is_never_listed_and_the_next_ones_roll_in():
     assert all(w.starts_at > now for w in created)
 
 
-def test_window_labels_say_the_dates(settings):
+def test_window_names_say_the_dates_without_month_names(settings):
+    """Stored names read alike in English and Chinese: numbers only, times with their zone."""
     settings.TIME_ZONE = "UTC"
     day = datetime(2026, 11, 30, tzinfo=UTC)
-    assert windows.window_label(day, day + timedelta(days=7)) == "30 Nov–6 Dec"
-    assert windows.window_label(day, day + timedelta(days=1)) == "30 Nov"
+    assert windows.window_label(day, day + timedelta(days=7)) == "2026-11-30–12-06"
+    assert windows.window_label(day, day + timedelta(days=1)) == "2026-11-30"
     start = day + timedelta(hours=14)
-    assert windows.window_label(start, start + timedelta(minutes=10)) == "30 Nov 14:00–14:10 UTC"
+    assert windows.window_label(start, start + timedelta(minutes=10)) == (
+        "2026-11-30 14:00–14:10 UTC"
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "week", "day", "slot"),
+    [
+        ("en", "30 Nov–6 Dec", "7–13 Dec", "30 Nov 22:00–22:10 UTC+8"),
+        ("zh-hans", "11月30日–12月6日", "12月7日–13日", "11月30日 22:00–22:10 UTC+8"),
+    ],
+)
+def test_pages_show_window_dates_in_the_readers_language_and_zone(language, week, day, slot):
+    monday = datetime(2026, 11, 29, 16, tzinfo=UTC)  # 30 Nov 00:00 in Shanghai
+    with translation.override(language), timezone.override(ZoneInfo("Asia/Shanghai")):
+        assert window_label_local(monday, monday + timedelta(days=7)) == week
+        assert window_label_local(monday + timedelta(days=7), monday + timedelta(days=14)) == day
+        start = monday + timedelta(hours=22)
+        assert window_label_local(start, start + timedelta(minutes=10)) == slot
 
 
 def test_rounds_stop_at_gate_closure():

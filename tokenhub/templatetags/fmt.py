@@ -41,15 +41,25 @@ def number(value: Any, places: Any = None) -> str:
     return formatting.number(value, None if places is None else int(places))
 
 
-@register.filter
-def when(value: datetime | None) -> str:
-    return formatting.when(value)
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A datetime, or an ISO 8601 string as records store them (snapshots)."""
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value
 
 
 @register.filter
-def when_s(value: datetime | None) -> str:
+def when(value: datetime | str | None) -> str:
+    return formatting.when(_moment(value))
+
+
+@register.filter
+def when_s(value: datetime | str | None) -> str:
     """To the second."""
-    return formatting.when(value, seconds=True)
+    return formatting.when(_moment(value), seconds=True)
 
 
 @register.filter

@@ -1,0 +1,135 @@
+"""Bundle (linked) orders: all-or-none packages of legs across the markets of one session round.
+
+A bundle has one `limit` for the whole package in credits, the most it may cost net:
+Σ buy legs quantity × price − Σ sell legs quantity × price ≤ limit. A net seller's least
+receipt R is the limit −R. While open it holds max(limit, 0) credits and the units of each
+sell leg in escrow; clearing (market.session_clearing) accepts it whole or not at all.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ledger.models import amount_field
+
+from ..ids import LENGTH, new_public_id
+from .auction import Market, Round, Side
+from .sessions import SessionRound
+
+MAX_LEGS = 10
+
+
+class Bundle(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CANCELLED = "cancelled", _("Cancelled")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    class Reason(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        TOO_EXPENSIVE = "too_expensive", _("Too expensive at the clearing prices")
+        PARADOXICALLY_REJECTED = (
+            "paradoxically_rejected",
+            _("Rejected although its limit covers its legs (paradoxically rejected)"),
+        )
+        NO_COUNTERPARTY = "no_counterparty", _("Not enough units on the other side of a leg")
+        MARKET_STOPPED = "market_stopped", _("A leg's market was halted before clearing")
+
+    public_id = models.CharField(
+        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+    )
+    session_round = models.ForeignKey(
+        SessionRound, on_delete=models.PROTECT, related_name="bundles"
+    )
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="bundles"
+    )
+    limit = models.DecimalField(
+        max_digits=20, decimal_places=2, help_text=_("The most net credits the package may cost.")
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    seq = models.BigIntegerField(default=0, help_text="Time priority among equal bundles.")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # the outcome, written when the session round clears
+    reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
+    cost = models.DecimalField(max_digits=30, decimal_places=2, null=True, blank=True)
+    paradoxical = models.BooleanField(default=False)
+    binding_market = models.ForeignKey(
+        Market, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    limit_needed = models.DecimalField(max_digits=30, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["session_round", "state"]),
+            models.Index(fields=["division", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"bundle {self.public_id} ({self.session_round})"
+
+    @property
+    def credits_held(self) -> Decimal:
+        """The credits this bundle holds while open: its limit, if positive."""
+        return max(self.limit, Decimal("0.00"))
+
+
+class BundleLeg(models.Model):
+    """One leg: units bought or sold in one market's round of the bundle's session round."""
+
+    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="legs")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="bundle_legs")
+    side = models.CharField(max_length=4, choices=Side.choices)
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["bundle", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "round"], name="bundle_leg_one_per_round"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="bundle_leg_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.quantity} in {self.round}"
+
+    @property
+    def is_bid(self) -> bool:
+        return self.side == Side.BUY
+
+
+class BundleFill(models.Model):
+    """An accepted bundle's leg, filled in full at its market's clearing price."""
+
+    public_id = models.CharField(
+        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+    )
+    leg = models.OneToOneField(BundleLeg, on_delete=models.PROTECT, related_name="fill")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="bundle_fills")
+    division = models.ForeignKey(
+        "divisions.Division", on_delete=models.PROTECT, related_name="bundle_fills"
+    )
+    side = models.CharField(max_length=4, choices=Side.choices)
+    quantity = models.PositiveIntegerField()
+    price = models.DecimalField(max_digits=20, decimal_places=2)
+    amount = amount_field(help_text="price × quantity in credits")
+
+    class Meta:
+        ordering = ["round", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="bundle_fill_quantity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.side} {self.quantity} @ {self.price} ({self.round})"

@@ -125,23 +125,46 @@ def build_round(n_orders: int, n_divisions: int, seed: int, code: str = "bench")
 TARGET = 2.0
 
 
+class Statements(Counter[str]):
+    """Statements sent, by kind, and the wall time of each (a label: its first words)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timed: list[tuple[float, str]] = []
+
+    def slowest(self, n: int) -> str:
+        return "; ".join(f"{t:.2f} s {label}" for t, label in sorted(self.timed, reverse=True)[:n])
+
+
+def _label(query: Any) -> str:
+    text = query if isinstance(query, str) else str(getattr(query, "as_string", lambda: query)())
+    return " ".join(text.split()[:6])[:60]
+
+
 @contextmanager
-def statements_counted() -> Iterator[Counter[str]]:
-    """Count every statement psycopg sends (execute, executemany, COPY) and every commit."""
-    counts: Counter[str] = Counter()
+def statements_counted() -> Iterator[Statements]:
+    """Count and time every statement psycopg sends (execute, executemany, COPY) and commit."""
+    counts = Statements()
     originals = {name: getattr(psycopg.Cursor, name) for name in ("execute", "executemany", "copy")}
     commit = psycopg.Connection.commit
 
     def counting(name: str) -> Any:
-        def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        def method(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
             counts[name] += 1
-            return originals[name](self, *args, **kwargs)
+            started = time.perf_counter()
+            result = originals[name](self, query, *args, **kwargs)
+            if name != "copy":
+                counts.timed.append((time.perf_counter() - started, _label(query)))
+                return result
+            return _TimedCopy(result, counts, started, _label(query))
 
         return method
 
     def counted_commit(self: Any) -> None:
         counts["commit"] += 1
+        started = time.perf_counter()
         commit(self)
+        counts.timed.append((time.perf_counter() - started, "COMMIT"))
 
     for name in originals:
         setattr(psycopg.Cursor, name, counting(name))
@@ -152,6 +175,21 @@ def statements_counted() -> Iterator[Counter[str]]:
         for name, original in originals.items():
             setattr(psycopg.Cursor, name, original)
         psycopg.Connection.commit = commit  # type: ignore[method-assign]
+
+
+class _TimedCopy:
+    """A COPY's context manager, timed from its start to its end."""
+
+    def __init__(self, inner: Any, counts: Statements, started: float, label: str) -> None:
+        self.inner, self.counts, self.started, self.label = inner, counts, started, label
+
+    def __enter__(self) -> Any:
+        return self.inner.__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        result = self.inner.__exit__(*exc)
+        self.counts.timed.append((time.perf_counter() - self.started, self.label))
+        return result
 
 
 def ledger_credits_id() -> int:
@@ -287,7 +325,7 @@ def main() -> None:
     ratio = path_s / floor_s
     round_ = Round.objects.get(pk=round_id)
 
-    def statements(counts: Counter[str]) -> str:
+    def statements(counts: Statements) -> str:
         each = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
         return f"{sum(counts.values())} statements ({each})"
 
@@ -299,6 +337,8 @@ def main() -> None:
     print(statements(settle_counts))
     print(f"path   orders in the database → settled ledger:  {path_s:6.2f} s  ", end="")
     print(f"= {ratio:.2f}x the floor (target {TARGET:.0f}x: {verdict})")
+    print(f"slowest statements of clear: {clear_counts.slowest(6)}")
+    print(f"slowest statements of settle: {settle_counts.slowest(3)}")
     from ledger.models import Entry
 
     print(

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from market.admin.base import ReadOnlyAdmin
 
 from .models import ClearingInputs, Guarantee, GuaranteeDelivery, HealthAlert, PositionLimit
-from .services import guarantees, limits
 from .services.limits import rule_remove, rule_save
 
 
@@ -30,46 +29,48 @@ class ClearingInputsAdmin(ReadOnlyAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Replay this round"))
 
 
-@admin.register(PositionLimit)
-class PositionLimitAdmin(admin.ModelAdmin):
-    """Saved and deleted through the oversight services, which check the user is management."""
+RULE_READ_ONLY = ["set_by", "updated_at"]
 
+
+class ManagedRuleAdmin(admin.ModelAdmin):
+    """A rule management sets: saved and deleted through the oversight services, which check
+    the user is management and record who set it (auditors read only)."""
+
+    readonly_fields = RULE_READ_ONLY
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        rule_save(user=request.user, rule=obj)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        rule_remove(user=request.user, rule=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for rule in queryset:
+            rule_remove(user=request.user, rule=rule)
+
+
+@admin.register(PositionLimit)
+class PositionLimitAdmin(ManagedRuleAdmin):
     list_display = ["market", "division", "max_buy_per_round", "max_hold", "set_by", "updated_at"]
     list_filter = ["market", "division"]
     list_select_related = ["market", "division", "set_by"]
-    readonly_fields = ["set_by", "updated_at"]
-    fields = ["market", "division", "max_buy_per_round", "max_hold", "reason", *readonly_fields]
-
-    def save_model(self, request: HttpRequest, obj: PositionLimit, form: Any, change: bool) -> None:
-        limits.position_limit_save(user=request.user, limit=obj)
-
-    def delete_model(self, request: HttpRequest, obj: PositionLimit) -> None:
-        limits.position_limit_remove(user=request.user, limit=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[PositionLimit]) -> None:
-        for limit in queryset:
-            limits.position_limit_remove(user=request.user, limit=limit)
+    fields = [
+        "market",
+        "division",
+        "max_buy_per_round",
+        "max_hold",
+        "reason",
+        "set_by",
+        "updated_at",
+    ]
 
 
 @admin.register(Guarantee)
-class GuaranteeAdmin(admin.ModelAdmin):
-    """Saved and deleted through the oversight services, which check the user is management."""
-
+class GuaranteeAdmin(ManagedRuleAdmin):
     list_display = ["market", "division", "units", "price", "set_by", "updated_at"]
     list_filter = ["market", "division"]
     list_select_related = ["market", "division", "set_by"]
-    readonly_fields = ["set_by", "updated_at"]
-    fields = ["market", "division", "units", "price", "reason", *readonly_fields]
-
-    def save_model(self, request: HttpRequest, obj: Guarantee, form: Any, change: bool) -> None:
-        guarantees.guarantee_save(user=request.user, guarantee=obj)
-
-    def delete_model(self, request: HttpRequest, obj: Guarantee) -> None:
-        guarantees.guarantee_remove(user=request.user, guarantee=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Guarantee]) -> None:
-        for guarantee in queryset:
-            guarantees.guarantee_remove(user=request.user, guarantee=guarantee)
+    fields = ["market", "division", "units", "price", "reason", *RULE_READ_ONLY]
 
 
 @admin.register(GuaranteeDelivery)
@@ -80,20 +81,9 @@ class GuaranteeDeliveryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(HealthAlert)
-class HealthAlertAdmin(admin.ModelAdmin):
+class HealthAlertAdmin(ManagedRuleAdmin):
     """The alerts shown on the market-health view (linked from this list's header)."""
 
-    list_display = ["kind", "threshold", "market", "set_by"]
+    list_display = ["kind", "threshold", "market", "set_by", "updated_at"]
     list_filter = ["kind", "market"]
-    readonly_fields = ["set_by"]
-    fields = ["kind", "threshold", "market", "set_by"]
-
-    def save_model(self, request: HttpRequest, obj: HealthAlert, form: Any, change: bool) -> None:
-        rule_save(user=request.user, rule=obj)
-
-    def delete_model(self, request: HttpRequest, obj: HealthAlert) -> None:
-        rule_remove(user=request.user, rule=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[HealthAlert]) -> None:
-        for alert in queryset:
-            rule_remove(user=request.user, rule=alert)
+    fields = ["kind", "threshold", "market", "reason", *RULE_READ_ONLY]

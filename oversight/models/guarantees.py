@@ -1,11 +1,12 @@
 """Guaranteed minimums management grants (per market, i.e. per window), and their use."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .rules import ManagedRule
 
-class Guarantee(models.Model):
+
+class Guarantee(ManagedRule):
     """Up to ``units`` of the market's resource delivered to the division before its auction
     (rule: ``oversight/guarantees.py``), at ``price`` if set, else the round's price."""
 
@@ -30,18 +31,8 @@ class Guarantee(models.Model):
         blank=True,
         help_text=_("Empty: the round's clearing price."),
     )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    class Meta:
+    class Meta(ManagedRule.Meta):
         verbose_name = _("guaranteed minimum")
         verbose_name_plural = _("guaranteed minimums")
         ordering = ["market", "division"]

@@ -4,9 +4,10 @@ The health view reads these instead of orders and fills, so it costs the same ha
 queries however many rounds there are (tests/oversight/test_health.py counts them).
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .rules import ManagedRule
 
 
 class RoundStats(models.Model):
@@ -58,7 +59,7 @@ class RoundShare(models.Model):
         return f"{self.round_id} {self.division_id} {self.side} {self.units}"
 
 
-class HealthAlert(models.Model):
+class HealthAlert(ManagedRule):
     """A condition management wants flagged on the health view."""
 
     class Kind(models.TextChoices):
@@ -83,16 +84,8 @@ class HealthAlert(models.Model):
         verbose_name=_("market"),
         help_text=_("Empty: every market."),
     )
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
 
-    class Meta:
+    class Meta(ManagedRule.Meta):
         verbose_name = _("health alert")
         verbose_name_plural = _("health alerts")
         constraints = [

@@ -5,12 +5,13 @@ its place for that division. Limits bound bids only (what a division may buy and
 clearing rule itself is untouched: an order beyond a limit is refused when placed or changed.
 """
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .rules import ManagedRule
 
-class PositionLimit(models.Model):
+
+class PositionLimit(ManagedRule):
     market = models.ForeignKey(
         "market.Market",
         on_delete=models.PROTECT,
@@ -38,18 +39,8 @@ class PositionLimit(models.Model):
         blank=True,
         help_text=_("Units held of this market's resource plus units bid for, at most."),
     )
-    reason = models.CharField(_("reason"), max_length=300, blank=True)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("set by"),
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    class Meta:
+    class Meta(ManagedRule.Meta):
         verbose_name = _("position limit")
         verbose_name_plural = _("position limits")
         ordering = ["market", "division"]

@@ -9,19 +9,16 @@ from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 
 from market import clearing
-from market.errors import MarketError
 from market.models import Round
 
 from .. import guarantees as rule
-from ..access import require_management
 from ..models import Guarantee, GuaranteeDelivery
 from ..replay import BookOrder
 from . import books
+from .limits import rule_remove, rule_save
 
 
 def guarantees_left(*, market_id: int) -> list[rule.Guarantee]:
@@ -90,21 +87,11 @@ def round_clearing(
     return merged, cast(dict[Hashable, Decimal], result.amounts)
 
 
-@transaction.atomic
 def guarantee_save(*, user: Any, guarantee: Guarantee) -> Guarantee:
     """Grant or change a guaranteed minimum; rounds cleared from now on serve it."""
-    require_management(user)
-    try:
-        guarantee.full_clean()
-    except ValidationError as error:
-        raise MarketError(" ".join(error.messages)) from None
-    guarantee.set_by = user
-    guarantee.save()
-    return guarantee
+    return rule_save(user=user, rule=guarantee)
 
 
-@transaction.atomic
 def guarantee_remove(*, user: Any, guarantee: Guarantee) -> None:
     """Withdraw a guarantee; what it delivered stays recorded."""
-    require_management(user)
-    guarantee.delete()
+    rule_remove(user=user, rule=guarantee)

@@ -1,49 +1,44 @@
-"""Management sets and removes position limits; each change is audited (django-auditlog)."""
+"""Management sets and removes its oversight rules (position limits, guaranteed minimums,
+health alerts); each change is checked here and audited (django-auditlog)."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from market.errors import MarketError
 
 from ..access import require_management
 from ..models import PositionLimit
 
-
-@transaction.atomic
-def position_limit_save(*, user: Any, limit: PositionLimit) -> PositionLimit:
-    """Create or change a limit; it applies to orders placed or grown from now on."""
-    require_management(user)
-    try:
-        limit.full_clean()
-    except ValidationError as error:
-        raise MarketError(" ".join(error.messages)) from None
-    limit.set_by = user
-    limit.save()
-    return limit
+Rule = TypeVar("Rule", bound=models.Model)
 
 
 @transaction.atomic
-def position_limit_remove(*, user: Any, limit: PositionLimit) -> None:
-    require_management(user)
-    limit.delete()
-
-
-@transaction.atomic
-def rule_save(*, user: Any, rule: Any) -> Any:
-    """Save another of management's oversight settings (a health alert), checked and audited."""
+def rule_save(*, user: Any, rule: Rule) -> Rule:
+    """Create or change one of management's rules, validated, with who set it; it applies to
+    what happens from now on (orders placed or grown, rounds cleared or settled)."""
     require_management(user)
     try:
         rule.full_clean()
     except ValidationError as error:
         raise MarketError(" ".join(error.messages)) from None
-    rule.set_by = user
+    rule.set_by = user  # type: ignore[attr-defined]
     rule.save()
     return rule
 
 
 @transaction.atomic
-def rule_remove(*, user: Any, rule: Any) -> None:
+def rule_remove(*, user: Any, rule: models.Model) -> None:
+    """Remove one of management's rules; what it did (deliveries, raised alerts) stays."""
     require_management(user)
     rule.delete()
+
+
+def position_limit_save(*, user: Any, limit: PositionLimit) -> PositionLimit:
+    """Create or change a limit; it applies to orders placed or grown from now on."""
+    return rule_save(user=user, rule=limit)
+
+
+def position_limit_remove(*, user: Any, limit: PositionLimit) -> None:
+    rule_remove(user=user, rule=limit)

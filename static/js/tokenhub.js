@@ -112,6 +112,11 @@
         : { year: "numeric", month: "short", day: "numeric" };
       var format = new Intl.DateTimeFormat(lang, Object.assign({ timeZone: d.zone || undefined }, parts));
       var full = new Intl.DateTimeFormat(lang, { timeZone: d.zone || undefined, dateStyle: "medium", timeStyle: "short" });
+      /* One moment alone (a single point, or all in one minute): half an hour either side, or
+         the axis spreads its ticks over months around it. */
+      var xs = d.price.map(function (p) { return p.x; });
+      var lo = Math.min.apply(null, xs), hi = Math.max.apply(null, xs);
+      var pad = xs.length && hi - lo < 60000 ? 1800000 : 0;
       return {
         data: {
           datasets: [
@@ -124,7 +129,7 @@
           scales: {
             price: axis(t.priceAxis || gettext("Price (credits per unit)"), { position: "left", grace: "15%" }),
             volume: axis(t.volumeAxis || gettext("Units traded"), { position: "right", beginAtZero: true, grace: "15%", grid: { drawOnChartArea: false } }),
-            x: axis(t.timeAxis || gettext("Time"), { type: "linear", offset: true, ticks: { color: INK, maxRotation: 0, autoSkip: true, maxTicksLimit: 7,
+            x: axis(t.timeAxis || gettext("Time"), { type: "linear", offset: true, min: pad ? lo - pad : undefined, max: pad ? hi + pad : undefined, ticks: { color: INK, maxRotation: 0, autoSkip: true, maxTicksLimit: 7,
               callback: function (value) { return format.format(new Date(value)); } } })
           },
           plugins: { tooltip: { callbacks: { title: function (items) { return items.length ? full.format(new Date(items[0].parsed.x)) : ""; } } } }

@@ -190,3 +190,27 @@ def test_the_view_speaks_chinese_to_a_chinese_reader(db, management, client):
 
     assert "市场健康" in html
     assert "事业部份额" in html
+
+
+def test_management_sets_an_alert_in_admin_with_a_reason_and_it_is_audited(db, management, client):
+    from auditlog.models import LogEntry
+
+    client.force_login(management)
+
+    response = client.post(
+        "/admin/oversight/healthalert/add/",
+        {"kind": "price_move", "threshold": "15", "market": "", "reason": "Watch the spikes"},
+    )
+
+    assert response.status_code == 302
+    alert = HealthAlert.objects.get()
+    assert (alert.set_by, alert.reason, alert.updated_at is not None) == (
+        management,
+        "Watch the spikes",
+        True,
+    )
+    assert LogEntry.objects.get_for_object(alert).count() == 1
+    page = client.get(f"/admin/oversight/healthalert/{alert.pk}/change/").content.decode()
+    assert "Watch the spikes" in page
+    client.post(f"/admin/oversight/healthalert/{alert.pk}/delete/", {"post": "yes"})
+    assert not HealthAlert.objects.exists()

@@ -39,11 +39,12 @@ def seed(clients: int) -> tuple[list[str], list[str], list[str], str, str]:
 
     roles.ensure_role_groups()
     platform = Group.objects.get(name=roles.PLATFORM)
+    anchor = timezone.now() - timedelta(minutes=1)  # in delivery: usage is dated in the past
     series = Series.objects.create(
-        name="Bench", slug="bench", kind="gpu", anchor=timezone.now() + timedelta(hours=1),
+        name="Bench", slug="bench", kind="gpu", anchor=anchor,
         window_minutes=600, windows_ahead=1, gate_minutes=30,
     )  # fmt: skip
-    window = windows.series_windows_ensure(series_id=series.pk)[0]
+    window = windows.series_windows_ensure(series_id=series.pk, now=anchor - timedelta(hours=1))[0]
     secrets, slugs, readers = [], [], []
     for c in range(clients):
         division = Division.objects.create(name=f"Division {c}", slug=f"division-{c}")

@@ -28,7 +28,10 @@ from .services import expiry, platform, revenue, windows
 
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "window_minutes", "windows_ahead", "gate_minutes", "active"]
+    list_display = [
+        "name", "kind", "window_minutes", "windows_ahead", "gate_minutes",
+        "usage_grace_minutes", "active",
+    ]  # fmt: skip
     list_filter = ["kind", "active"]
     prepopulated_fields = {"slug": ["name"]}
     actions = ["list_windows"]

@@ -122,7 +122,7 @@ def meter(*, now: datetime) -> int:
     if not records:
         return 0
     try:
-        return len(usage.usage_batch_record(by=user, records=records))
+        return len(usage.usage_batch_record(by=user, records=records, now=now))
     except UsageRefused:
         return 0
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 AMOUNT_PLACES = 2
 ZERO = Decimal("0.00")
@@ -33,21 +34,29 @@ class Asset(models.Model):
     """What an account holds: credits, or the units of one resource spec."""
 
     class Kind(models.TextChoices):
-        CREDITS = "credits", "Credits"
-        GPU = "gpu", "GPU capacity"
-        TOKENS = "tokens", "Token supply"
+        CREDITS = "credits", _("Credits")
+        GPU = "gpu", _("GPU capacity")
+        TOKENS = "tokens", _("Token supply")
 
-    code = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    gpu_type = models.CharField(max_length=40, blank=True, help_text="GPU capacity: e.g. H100")
-    pool = models.CharField(max_length=40, blank=True, help_text="GPU capacity: e.g. eu-west")
-    model_name = models.CharField(max_length=80, blank=True, help_text="Token supply: the model")
-    delivery_start = models.DateTimeField(null=True, blank=True)
-    delivery_end = models.DateTimeField(null=True, blank=True)
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    gpu_type = models.CharField(
+        _("GPU type"), max_length=40, blank=True, help_text=_("GPU capacity: e.g. H100")
+    )
+    pool = models.CharField(
+        _("pool"), max_length=40, blank=True, help_text=_("GPU capacity: e.g. eu-west")
+    )
+    model_name = models.CharField(
+        _("model"), max_length=80, blank=True, help_text=_("Token supply: the model")
+    )
+    delivery_start = models.DateTimeField(_("delivery starts"), null=True, blank=True)
+    delivery_end = models.DateTimeField(_("delivery ends"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "code"]
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind="credits")
@@ -65,7 +74,12 @@ class Asset(models.Model):
 
     @property
     def unit(self) -> str:
-        return {"credits": "credits", "gpu": "GPU-hours", "tokens": "M tokens"}[self.kind]
+        """The unit's name in the reader's language."""
+        if self.kind == self.Kind.CREDITS:
+            return pgettext("unit", "credits")
+        if self.kind == self.Kind.GPU:
+            return pgettext("unit", "GPU-hours")
+        return pgettext("unit", "M tokens")
 
 
 class Account(models.Model):
@@ -76,20 +90,24 @@ class Account(models.Model):
     """
 
     class Kind(models.TextChoices):
-        AVAILABLE = "available", "Available"
-        HELD = "held", "Held in escrow"
-        ISSUANCE = "issuance", "Issuance"
+        AVAILABLE = "available", pgettext_lazy("account", "Available")
+        HELD = "held", pgettext_lazy("account", "Held in escrow")
+        ISSUANCE = "issuance", pgettext_lazy("account", "Issuance")
 
-    asset = models.ForeignKey(Asset, on_delete=models.PROTECT, related_name="accounts")
+    asset = models.ForeignKey(
+        Asset, on_delete=models.PROTECT, related_name="accounts", verbose_name=_("asset")
+    )
     division = models.ForeignKey(
         "divisions.Division",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="accounts",
+        verbose_name=_("division"),
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     balance = amount_field(
+        verbose_name=_("balance"),
         default=ZERO,
         editable=False,
         help_text=_("The sum of its entries, kept by each posting under the account's row lock."),
@@ -97,6 +115,8 @@ class Account(models.Model):
 
     class Meta:
         ordering = ["asset", "division", "kind"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         permissions = [
             ("reconciliation_alerts", _("Receives the reconciliation's alerts")),
         ]
@@ -124,26 +144,26 @@ class Account(models.Model):
         ]
 
     def __str__(self) -> str:
-        owner = self.division.name if self.division else "Issuance"
-        return f"{owner} · {self.asset.code} · {self.kind}"
+        owner = str(self.division) if self.division else pgettext("account", "Issuance")
+        return f"{owner} · {self.asset.code} · {self.get_kind_display()}"
 
 
 class LedgerTransaction(models.Model):
     """A set of entries that balance to zero per asset, with why and who."""
 
     class Reason(models.TextChoices):
-        GRANT = "grant", "Budget grant"
-        MINT = "mint", "Capacity mint"
-        HOLD = "hold", "Escrow hold"
-        RELEASE = "release", "Escrow release"
-        TRADE = "trade", "Trade settlement"
-        TRANSFER = "transfer", "Transfer"
-        RULING = "ruling", "Arbitration ruling"
-        CORRECTION = "correction", "Correction"
-        CONSUME = "consume", "Metered consumption"
-        EXPIRE = "expire", "Window expiry"
-        OVERAGE = "overage", "Overage charge"
-        REVENUE = "revenue", "Revenue share"
+        GRANT = "grant", _("Budget grant")
+        MINT = "mint", _("Capacity mint")
+        HOLD = "hold", _("Escrow hold")
+        RELEASE = "release", _("Escrow release")
+        TRADE = "trade", _("Trade settlement")
+        TRANSFER = "transfer", _("Transfer")
+        RULING = "ruling", _("Arbitration ruling")
+        CORRECTION = "correction", _("Correction")
+        CONSUME = "consume", _("Metered consumption")
+        EXPIRE = "expire", _("Window expiry")
+        OVERAGE = "overage", _("Overage charge")
+        REVENUE = "revenue", _("Revenue share")
 
     public_id = models.UUIDField(
         default=uuid.uuid4,
@@ -155,35 +175,44 @@ class LedgerTransaction(models.Model):
             "transactions others posted in between."
         ),
     )
-    reason = models.CharField(max_length=12, choices=Reason.choices)
-    memo = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices)
+    memo = models.CharField(_("memo"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
-        help_text="Empty when the system posted it (e.g. a scheduled settlement).",
+        verbose_name=_("created by"),
+        help_text=_("Empty when the system posted it (e.g. a scheduled settlement)."),
     )
     reference_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        ContentType,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reference type"),
     )
-    reference_id = models.PositiveBigIntegerField(null=True, blank=True)
+    reference_id = models.PositiveBigIntegerField(_("reference id"), null=True, blank=True)
     key = models.CharField(
+        _("key"),
         max_length=120,
         unique=True,
         null=True,
         blank=True,
-        help_text="Set where a transaction must be posted at most once (settlement, ruling).",
+        help_text=_("Set where a transaction must be posted at most once (settlement, ruling)."),
     )
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("ledger transaction")
+        verbose_name_plural = _("ledger transactions")
         indexes = [models.Index(fields=["reference_type", "reference_id"])]
         permissions = [
-            ("grant_credits", "Can grant credits to a division"),
-            ("mint_units", "Can mint resource units to a division"),
+            ("grant_credits", _("Can grant credits to a division")),
+            ("mint_units", _("Can mint resource units to a division")),
         ]
 
     def __str__(self) -> str:
@@ -208,17 +237,25 @@ class EntryQuerySet(models.QuerySet["Entry"]):
 
 class Entry(models.Model):
     transaction = models.ForeignKey(
-        LedgerTransaction, on_delete=models.PROTECT, related_name="entries"
+        LedgerTransaction,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("ledger transaction"),
     )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
-    amount = amount_field()
-    balance_after = amount_field(help_text=_("The account's balance after this entry."))
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account")
+    )
+    amount = amount_field(verbose_name=_("amount"))
+    balance_after = amount_field(
+        verbose_name=_("balance after"), help_text=_("The account's balance after this entry.")
+    )
 
     objects = EntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
-        verbose_name_plural = "entries"
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
         indexes = [models.Index(fields=["account", "transaction"], name="entry_account_txn")]
         constraints = [
             models.CheckConstraint(condition=~models.Q(amount=0), name="entry_amount_not_zero"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from divisions.models import Division
+from tokenhub import formatting
 
 from . import income
 from . import sql as ledger_sql
@@ -36,9 +37,12 @@ def to_amount(value: Decimal | int | str) -> Decimal:
     """A money or unit amount with the ledger's fixed places; refuses more precision than that."""
     amount = Decimal(value)
     if not amount.is_finite():
-        raise Refusal(f"{value} is not a finite amount.")
+        raise Refusal(_("%(value)s is not a finite amount.") % {"value": value})
     if amount != amount.quantize(QUANT):
-        raise Refusal(f"{value} has more than {AMOUNT_PLACES} decimal places.")
+        raise Refusal(
+            _("%(value)s has more than %(places)s decimal places.")
+            % {"value": value, "places": AMOUNT_PLACES}
+        )
     return amount.quantize(QUANT)
 
 
@@ -147,16 +151,43 @@ transaction_post = transaction.atomic(_post)
 
 
 def _insufficient(account: Account, balance: Decimal, needed: Decimal) -> InsufficientFunds:
-    where = "held in escrow" if account.kind == Account.Kind.HELD else "available"
+    held = account.kind == Account.Kind.HELD
     asset = account.asset
     if asset.is_credits:
-        return InsufficientFunds(
-            f"Insufficient funds: {account.division} has {balance} credits {where}, needs {needed}."
+        values = {
+            "division": account.division,
+            "balance": formatting.money(balance),
+            "needed": formatting.money(needed),
+        }
+        if held:
+            text = _(
+                "Insufficient funds: %(division)s has %(balance)s credits held in escrow, "
+                "needs %(needed)s."
+            )
+        else:
+            text = _(
+                "Insufficient funds: %(division)s has %(balance)s credits available, "
+                "needs %(needed)s."
+            )
+        return InsufficientFunds(text % values)
+    holdings: dict[str, object] = {
+        "division": account.division,
+        "balance": formatting.units(balance),
+        "needed": formatting.units(needed),
+        "unit": asset.unit,
+        "asset": asset,
+    }
+    if held:
+        text = _(
+            "Insufficient holdings: %(division)s has %(balance)s %(unit)s of %(asset)s held in "
+            "escrow, needs %(needed)s."
         )
-    return InsufficientFunds(
-        f"Insufficient holdings: {account.division} has {balance:.0f} {asset.unit} of "
-        f"{asset} {where}, needs {needed:.0f}."
-    )
+    else:
+        text = _(
+            "Insufficient holdings: %(division)s has %(balance)s %(unit)s of %(asset)s "
+            "available, needs %(needed)s."
+        )
+    return InsufficientFunds(text % holdings)
 
 
 def _division_accounts(
@@ -182,16 +213,28 @@ def _division_accounts(
 
 
 def _positive(amount: Decimal | int | str, what: str) -> Decimal:
+    """`what` names the amount: "quantity", "grant", "hold", "release" or "transfer"."""
     value = to_amount(amount)
     if value <= 0:
-        raise Refusal(f"The {what} must be positive, not {value}.")
+        message = _POSITIVE.get(what, _POSITIVE["amount"])()
+        raise Refusal(message % {"value": formatting.number(value)})
     return value
+
+
+_POSITIVE = {
+    "amount": lambda: _("The amount must be positive, not %(value)s."),
+    "quantity": lambda: _("The quantity must be positive, not %(value)s."),
+    "grant": lambda: _("The grant must be positive, not %(value)s."),
+    "hold": lambda: _("The hold must be positive, not %(value)s."),
+    "release": lambda: _("The release must be positive, not %(value)s."),
+    "transfer": lambda: _("The transfer must be positive, not %(value)s."),
+}
 
 
 def _units(quantity: Decimal | int | str) -> Decimal:
     value = _positive(quantity, "quantity")
     if value != value.to_integral_value():
-        raise Refusal(f"Units come in whole numbers, not {quantity}.")
+        raise Refusal(_("Units come in whole numbers, not %(value)s.") % {"value": quantity})
     return value
 
 
@@ -228,7 +271,7 @@ def credits_grant(
     _require(by, "ledger.grant_credits")
     value = _positive(amount, "grant")
     asset = credits_asset()
-    available, _ = _division_accounts(division, asset)
+    available, _held = _division_accounts(division, asset)
     issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
     legs = [Leg(issuance, -value), Leg(available, value)]
     return _post(reason=Reason.GRANT, legs=legs, by=by, memo=memo, reference=division, key=key)
@@ -249,9 +292,9 @@ def units_mint(
     `by` is management, or None when the product itself mints (demo seeding)."""
     _require(by, "ledger.mint_units")
     if asset.is_credits:
-        raise Refusal("Credits are granted, not minted.")
+        raise Refusal(_("Credits are granted, not minted."))
     value = _units(quantity)
-    available, _ = _division_accounts(division, asset)
+    available, _held = _division_accounts(division, asset)
     issuance = account_get(asset=asset, division=None, kind=Account.Kind.ISSUANCE)
     legs = [Leg(issuance, -value), Leg(available, value)]
     return _post(reason=Reason.MINT, legs=legs, by=by, memo=memo, reference=division, key=key)
@@ -336,9 +379,9 @@ def transfer(
     """Move from one division's available to another's; refused if the source cannot cover it."""
     value = _positive(amount, "transfer")
     if source.pk == target.pk:
-        raise Refusal("A transfer needs two different divisions.")
-    source_available, _ = _division_accounts(source, asset)
-    target_available, _ = _division_accounts(target, asset)
+        raise Refusal(_("A transfer needs two different divisions."))
+    source_available, _held = _division_accounts(source, asset)
+    target_available, _held = _division_accounts(target, asset)
     legs = [Leg(source_available, -value), Leg(target_available, value)]
     return _post(reason=reason, legs=legs, by=by, reference=reference, memo=memo, key=key)
 

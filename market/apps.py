@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MarketConfig(AppConfig):
     name = "market"
-    verbose_name = "Market"
+    verbose_name = _("Market")
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

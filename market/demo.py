@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from accounts.models import DEFAULT_TIME_ZONE, Preference
 from divisions.models import Division
 from ledger import services as ledger
 from ledger.models import Asset
@@ -23,69 +24,160 @@ from .services import orders, rounds
 DEMO_PASSWORD = "tokenhub-demo"  # noqa: S105 - printed for the demo on purpose
 
 
+EMAIL_DOMAIN = "tokenhub.example"  # the demo's console e-mail backend prints, sends nothing
+CHINESE = "zh-hans"
+
+
 @dataclass(frozen=True)
 class DemoDivision:
+    """The slug is the stable code (URLs, usernames, the API); `name` is what the company calls
+    the division, `name_en` what an English reader sees; `legacy` the name earlier demos used."""
+
     slug: str
     name: str
+    name_en: str
     description: str
     budget: Decimal
+    legacy: str = ""
+    lead_language: str = ""  # the lead's saved language ("" follows the browser); members: 中文
 
 
 DIVISIONS = [
     DemoDivision(
-        "model-lab", "Model Lab", "Trains the models; sells token supply.", Decimal(200_000)
+        "model-lab",
+        "通义实验室",
+        "Tongyi Lab",
+        "训练模型，出售 Token 供给。Trains the models; sells token supply.",
+        Decimal(200_000),
+        "Model Lab",
     ),
     DemoDivision(
-        "cloud", "Cloud Infrastructure", "Runs the GPU fleet; sells GPU-hours.", Decimal(150_000)
+        "cloud",
+        "云基础设施",
+        "Cloud Infrastructure",
+        "运营 GPU 集群，出售 GPU 时。Runs the GPU fleet; sells GPU-hours.",
+        Decimal(150_000),
+        "Cloud Infrastructure",
     ),
-    DemoDivision("maas", "MaaS Platform", "Serves models to every product.", Decimal(300_000)),
     DemoDivision(
-        "assistant", "Consumer Assistant", "The consumer chat assistant.", Decimal(500_000)
+        "maas",
+        "MaaS 平台",
+        "MaaS Platform",
+        "为每个产品提供模型服务。Serves models to every product.",
+        Decimal(300_000),
+        "MaaS Platform",
+        CHINESE,
     ),
     DemoDivision(
-        "agents", "Enterprise Agents", "Agent products for enterprises.", Decimal(400_000)
+        "assistant",
+        "千问",
+        "Qwen",
+        "面向消费者的 AI 助手。The consumer assistant.",
+        Decimal(500_000),
+        "Consumer Assistant",
     ),
-    DemoDivision("innovation", "AI Innovation", "New ventures and experiments.", Decimal(120_000)),
-    DemoDivision("ecommerce", "E-commerce", "Shopping assistants and search.", Decimal(250_000)),
+    DemoDivision(
+        "agents",
+        "悟空",
+        "Wukong",
+        "面向企业的智能体产品。The enterprise agent product.",
+        Decimal(400_000),
+        "Enterprise Agents",
+        CHINESE,
+    ),
+    DemoDivision(
+        "innovation",
+        "新业务",
+        "New Ventures",
+        "新业务与实验。New ventures and experiments.",
+        Decimal(120_000),
+        "AI Innovation",
+        CHINESE,
+    ),
+    DemoDivision(
+        "ecommerce",
+        "电商",
+        "E-commerce",
+        "购物助手与搜索。Shopping assistants and search.",
+        Decimal(250_000),
+        "E-commerce",
+        CHINESE,
+    ),
 ]
 
 
-def _user(username: str, *, staff: bool = False, superuser: bool = False) -> Any:
+def _user(
+    username: str, *, staff: bool = False, superuser: bool = False, language: str = ""
+) -> Any:
+    """A demo person: the demo password, an e-mail address, the company's time zone and, for
+    some, Chinese as their saved language (the others follow their browser)."""
     User = get_user_model()
     user, created = User.objects.get_or_create(
-        username=username, defaults={"is_staff": staff, "is_superuser": superuser}
+        username=username,
+        defaults={
+            "is_staff": staff,
+            "is_superuser": superuser,
+            "email": f"{username}@{EMAIL_DOMAIN}",
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
+    elif not user.email:
+        user.email = f"{username}@{EMAIL_DOMAIN}"
+        user.save(update_fields=["email"])
+    Preference.objects.get_or_create(
+        user=user,
+        defaults={
+            "language": language,
+            "time_zone": DEFAULT_TIME_ZONE,
+            "email_notifications": bool(language),
+        },
+    )
     return user
+
+
+def _division(spec: DemoDivision) -> Division:
+    """The division, renamed from an earlier demo's English name (never from management's)."""
+    division, created = Division.objects.get_or_create(
+        slug=spec.slug,
+        defaults={"name": spec.name, "name_en": spec.name_en, "description": spec.description},
+    )
+    if not created and spec.legacy and division.name == spec.legacy:
+        division.name, division.name_en = spec.name, spec.name_en
+        division.description = spec.description
+        division.save(update_fields=["name", "name_en", "description"])
+    return division
 
 
 @transaction.atomic
 def seed_people_and_budgets() -> list[tuple[str, str]]:
     """Divisions with a lead and a member each, management, an auditor, and budgets granted."""
     roles.ensure_role_groups()
-    management = _user("management", staff=True)
+    management = _user("management", staff=True, language=CHINESE)
     management.groups.add(Group.objects.get(name=roles.MANAGEMENT))
     auditor = _user("auditor", staff=True)
     auditor.groups.add(Group.objects.get(name=roles.AUDITOR))
     _user("admin", staff=True, superuser=True)
-    sign_ins = [("management", "management (Django admin)"), ("auditor", "auditor, read-only")]
+    sign_ins = [
+        ("management", "management (Django admin), reads 简体中文"),
+        ("auditor", "auditor, read-only"),
+    ]
     for spec in DIVISIONS:
-        division, _ = Division.objects.get_or_create(
-            slug=spec.slug, defaults={"name": spec.name, "description": spec.description}
-        )
+        division = _division(spec)
         for suffix, role in (("lead", Membership.Role.LEAD), ("member", Membership.Role.MEMBER)):
-            user = _user(f"{spec.slug}-{suffix}")
+            language = spec.lead_language if role == Membership.Role.LEAD else CHINESE
+            user = _user(f"{spec.slug}-{suffix}", language=language)
             Membership.objects.get_or_create(
                 user=user, defaults={"division": division, "role": role}
             )
-        sign_ins.append((f"{spec.slug}-lead", f"lead of {spec.name}"))
+        reads = ", reads 简体中文" if spec.lead_language else ""
+        sign_ins.append((f"{spec.slug}-lead", f"lead of {spec.name} ({spec.name_en}){reads}"))
         ledger.credits_grant(
             division=division,
             amount=spec.budget,
             by=management,
-            memo="Opening budget",
+            memo="期初预算 · Opening budget",
             key=f"demo:grant:{spec.slug}",
         )
     sign_ins.append(("admin", "superuser"))
@@ -111,7 +203,7 @@ def _demo_markets() -> list[DemoMarket]:
     return [
         DemoMarket(
             "h100-eu-west",
-            "H100 · eu-west",
+            "H100 算力 · eu-west",
             gpu,
             "cloud",
             2_000,
@@ -120,7 +212,7 @@ def _demo_markets() -> list[DemoMarket]:
         ),
         DemoMarket(
             "tokens-large",
-            "tokenhub-large",
+            "tokenhub-large 大模型 Token",
             tokens,
             "model-lab",
             5_000,
@@ -164,7 +256,7 @@ def demo_agent(division: Division) -> Any:
     User = get_user_model()
     agent, created = User.objects.get_or_create(
         username=f"{division.slug}-demo-agent",
-        defaults={"first_name": "Demo agent", "last_name": division.name},
+        defaults={"first_name": f"{division.name}演示代理", "last_name": "(demo agent)"},
     )
     if created:
         agent.set_unusable_password()

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import timezone, translation
 
 from tests import factories
 
@@ -19,6 +20,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_and_zone():
+    """Each test starts in English and UTC: a request in Chinese (or by someone whose time zone
+    is Asia/Shanghai) leaves its language and zone active in the thread after it is answered."""
+    translation.deactivate()
+    timezone.deactivate()
+    yield
+    translation.deactivate()
+    timezone.deactivate()
 
 
 @pytest.fixture

@@ -40,7 +40,13 @@ class UsageView(APIView):
         "overage, charged in credits. A record whose `external_id` was booked before is "
         "replayed (`replayed: true`), never booked twice. 201 when something new was booked, "
         "200 when every record was replayed; 422 with per-record errors (`records.<i>`) books "
-        "nothing.",
+        "nothing: `errors` has a message per bad record, `codes` a stable code per bad record: "
+        "`duplicate_in_batch`, `unknown_division`, `unknown_window`, `used_in_future` (the "
+        "usage time is more than a minute ahead of the server's clock), `used_before_window`, "
+        "`used_after_window` (outside the window's delivery), `window_closed` (reported after "
+        "the window's end plus the series' grace period for late reports, or after its "
+        "expiry), `external_id_conflict` (booked before with other values), `batch_size`. A "
+        "record booked before is replayed even after its window closed.",
         request=s.UsageBatchIn,
         responses={200: s.UsageBatchOut, 201: s.UsageBatchOut},
     )
@@ -51,7 +57,9 @@ class UsageView(APIView):
             outcomes = usage.usage_batch_record(by=request.user, records=records)
         except UsageRefused as refused:
             errors = {f"records.{i}": [m] for i, m in sorted(refused.errors.items())}
+            codes = {f"records.{i}": c for i, c in sorted(refused.codes.items())}
             body = {"detail": refused.message, "code": refused.code, "errors": errors}
+            body["codes"] = codes
             return Response(body, status=refused.status)
         out = [
             {**{f: getattr(o.record, f) for f in ("id", "external_id", "consumed", "overage",

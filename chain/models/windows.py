@@ -1,5 +1,6 @@
 """Series of delivery windows: each window is an asset with its own market, created ahead."""
 
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import models
@@ -60,6 +61,14 @@ class Series(models.Model):
         decimal_places=2,
         default=Decimal("0.00"),
     )
+    usage_grace_minutes = models.PositiveIntegerField(
+        _("late usage reports accepted for (minutes)"),
+        default=0,
+        help_text=_(
+            "After a window's delivery ends, usage dated within it is still booked for this "
+            "long; its unused units expire only then."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -115,6 +124,11 @@ class Window(models.Model):
 
     def __str__(self) -> str:
         return self.asset.name
+
+    @property
+    def usage_closes_at(self) -> datetime:
+        """Until when usage of this window is booked: its end plus the series' grace period."""
+        return self.ends_at + timedelta(minutes=self.series.usage_grace_minutes)
 
     @property
     def label(self) -> str:

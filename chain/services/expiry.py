@@ -1,5 +1,8 @@
 """Expiry: when a window's delivery ends, the units nobody used expire (reason `expire`), once.
 
+"Ends" counts the series' grace period for late usage reports (`Window.usage_closes_at`): usage
+reported within it still consumes the units it used; after it, usage is refused and units expire.
+
 The window row is taken FOR UPDATE (usage batches hold it FOR SHARE, so they finish first) and
 `expired_at` is set in the same transaction as the postings, each keyed by window and division:
 late, repeated or after a crash, the result is the same.
@@ -26,7 +29,7 @@ def window_expire(*, window_id: int, now: datetime | None = None) -> bool:
     """Expire every division's available units of an ended window; False if not due or done."""
     now = now or timezone.now()
     window = window_for_update(window_id)
-    if window.expired_at is not None or window.ends_at > now:
+    if window.expired_at is not None or window.usage_closes_at > now:
         return False
     holdings = list(
         Account.objects.filter(asset=window.asset, kind=Account.Kind.AVAILABLE)
@@ -54,7 +57,11 @@ def window_expire(*, window_id: int, now: datetime | None = None) -> bool:
 
 
 def windows_expire_due(*, now: datetime | None = None) -> int:
-    """Beat: expire every window whose delivery has ended; a repeat finds nothing to do."""
+    """Beat: expire every window whose delivery and grace period have ended; a repeat finds
+    nothing to do."""
     now = now or timezone.now()
-    due = Window.objects.filter(expired_at__isnull=True, ends_at__lte=now).order_by("ends_at")
-    return sum(window_expire(window_id=pk, now=now) for pk in due.values_list("pk", flat=True))
+    ended = Window.objects.filter(expired_at__isnull=True, ends_at__lte=now).select_related(
+        "series"
+    )
+    due = sorted((w.ends_at, w.pk) for w in ended if w.usage_closes_at <= now)
+    return sum(window_expire(window_id=pk, now=now) for _ends, pk in due)

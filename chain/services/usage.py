@@ -4,15 +4,21 @@ A batch is all or nothing. Its records lock their windows FOR SHARE (expiry take
 UPDATE, so a record and the expiry of its window never interleave) and then every account they
 may move FOR UPDATE in primary-key order; only then are earlier bookings of the same external ids
 looked up. A retried batch therefore waits for the first to commit and books nothing twice.
+
+A record is booked only if it happened (its time is not in the future, beyond a minute of clock
+skew), within its window's delivery, and is reported before the window closes for reports (its
+end plus the series' grace period, and before its expiry). A record booked before is replayed
+even after that: a retry never fails for being late. Refusals carry a stable code per record.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from divisions.models import Division
@@ -20,6 +26,7 @@ from ledger.models import Account
 from market import roles
 from market.errors import InvalidState, NotAllowed
 from market.models import Round
+from tokenhub.formatting import when
 
 from ..errors import UsageRefused
 from ..locks import windows_for_share
@@ -29,6 +36,7 @@ from . import debts, posting
 MAX_BATCH = 1000
 CREDITS = 0  # the key of a division's credits account among the locked accounts
 CENT = Decimal("0.01")
+CLOCK_SKEW = timedelta(minutes=1)  # how far ahead of ours a platform's clock may run
 
 
 @dataclass(frozen=True)
@@ -56,25 +64,67 @@ def _resolve(records: Sequence[UsageInput]) -> tuple[dict[str, Division], dict[s
     return divisions, {w.asset.code: w for w in windows}
 
 
+Errors = dict[int, tuple[str, str]]  # record index -> (code, message); see chain.errors
+
+
 def _check(
-    records: Sequence[UsageInput], divisions: dict[str, Division], windows: dict[str, Window]
-) -> dict[int, str]:
-    errors: dict[int, str] = {}
+    records: Sequence[UsageInput],
+    divisions: dict[str, Division],
+    windows: dict[str, Window],
+    now: datetime,
+) -> Errors:
+    """What is wrong with each record whatever the database holds."""
+    errors: Errors = {}
     seen: set[str] = set()
     for i, record in enumerate(records):
         window = windows.get(record.window)
         if record.external_id in seen:
-            errors[i] = _("The external id %(id)s appears twice in this batch.") % {
-                "id": record.external_id
-            }
+            errors[i] = (
+                "duplicate_in_batch",
+                _("The external id %(id)s appears twice in this batch.")
+                % {"id": record.external_id},
+            )
         elif record.division not in divisions:
-            errors[i] = _("There is no division %(slug)s.") % {"slug": record.division}
+            errors[i] = (
+                "unknown_division",
+                _("There is no division %(slug)s.") % {"slug": record.division},
+            )
         elif window is None:
-            errors[i] = _("There is no delivery window %(code)s.") % {"code": record.window}
-        elif not window.starts_at <= record.used_at < window.ends_at:
-            errors[i] = _("The usage time is outside the window %(name)s.") % {"name": window}
+            errors[i] = (
+                "unknown_window",
+                _("There is no delivery window %(code)s.") % {"code": record.window},
+            )
+        else:
+            error = _check_time(record.used_at, window, now)
+            if error is not None:
+                errors[i] = error
         seen.add(record.external_id)
     return errors
+
+
+def _check_time(used_at: datetime, window: Window, now: datetime) -> tuple[str, str] | None:
+    at = when(used_at, seconds=True)
+    if used_at > now + CLOCK_SKEW:
+        return "used_in_future", _("The usage time %(at)s is in the future.") % {"at": at}
+    if used_at < window.starts_at:
+        return "used_before_window", _(
+            "The usage time %(at)s is before the delivery of %(window)s starts (%(start)s)."
+        ) % {"at": at, "window": window, "start": when(window.starts_at)}
+    if used_at >= window.ends_at:
+        return "used_after_window", _(
+            "The usage time %(at)s is after the delivery of %(window)s ended (%(end)s)."
+        ) % {"at": at, "window": window, "end": when(window.ends_at)}
+    return None
+
+
+def _closed(window: Window, expired_at: datetime | None, now: datetime) -> tuple[str, str] | None:
+    """Refusal of a new record of a window closed for reports (its grace period is over)."""
+    if expired_at is None and now < window.usage_closes_at:
+        return None
+    return "window_closed", _(
+        "Usage of %(window)s was accepted until %(until)s; the window is closed and its unused "
+        "units have expired or are expiring."
+    ) % {"window": window, "until": when(window.usage_closes_at)}
 
 
 def _same(record: UsageRecord, usage: UsageInput, division: Division, window: Window) -> bool:
@@ -84,7 +134,9 @@ def _same(record: UsageRecord, usage: UsageInput, division: Division, window: Wi
 
 
 @transaction.atomic
-def usage_batch_record(*, by: Any, records: Sequence[UsageInput]) -> list[UsageOutcome]:
+def usage_batch_record(
+    *, by: Any, records: Sequence[UsageInput], now: datetime | None = None
+) -> list[UsageOutcome]:
     """Book a batch of usage records, all or none; a record booked before is replayed.
 
     Consumes units from the division's available holdings (reason `consume`); what exceeds them
@@ -94,12 +146,14 @@ def usage_batch_record(*, by: Any, records: Sequence[UsageInput]) -> list[UsageO
     if not roles.is_platform(by):
         raise NotAllowed(_("Only a platform account may report usage."))
     if not 0 < len(records) <= MAX_BATCH:
-        raise UsageRefused({0: _("Send between 1 and %(max)d records.") % {"max": MAX_BATCH}})
+        message = _("Send between 1 and %(max)d records.") % {"max": MAX_BATCH}
+        raise UsageRefused({0: ("batch_size", message)})
+    now = now or timezone.now()
     divisions, windows = _resolve(records)
-    errors = _check(records, divisions, windows)
+    errors = _check(records, divisions, windows, now)
     if errors:
         raise UsageRefused(errors)
-    windows_for_share([w.pk for w in windows.values()])
+    expired_at = windows_for_share(sorted(w.pk for w in windows.values()))
     accounts = _lock_accounts(records, divisions, windows)
     # The accounts are locked: their balances change only through this batch from here on.
     left = posting.balances(accounts.values())
@@ -107,16 +161,23 @@ def usage_batch_record(*, by: Any, records: Sequence[UsageInput]) -> list[UsageO
     earlier = UsageRecord.objects.in_bulk(
         [r.external_id for r in records], field_name="external_id"
     )
-    outcomes, errors = [], {}
+    outcomes: list[UsageOutcome] = []
     for i, usage in enumerate(records):
         division, window = divisions[usage.division], windows[usage.window]
         found = earlier.get(usage.external_id)
+        closed = _closed(window, expired_at.get(window.pk), now) if found is None else None
         if found is not None and not _same(found, usage, division, window):
-            errors[i] = _("The external id %(id)s was booked before with other values.") % {
-                "id": usage.external_id
-            }
+            errors[i] = (
+                "external_id_conflict",
+                _("The external id %(id)s was booked before with other values.")
+                % {"id": usage.external_id},
+            )
         elif found is not None:
             outcomes.append(UsageOutcome(found, replayed=True))
+        elif closed is not None:
+            errors[i] = closed
+        elif errors:
+            continue  # the batch is refused: book nothing more, but name every bad record
         else:
             record = _book(usage, division, window, accounts, left, sinks[window.pk], by)
             outcomes.append(UsageOutcome(record, replayed=False))

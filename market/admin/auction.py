@@ -7,6 +7,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .. import roles
 from ..errors import MarketError
@@ -16,7 +18,9 @@ from .base import ReadOnlyAdmin
 
 
 class HaltForm(forms.Form):
-    reason = forms.CharField(max_length=300, help_text="Shown to every division lead.")
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, help_text=_("Shown to every division lead.")
+    )
 
 
 @admin.register(Market)
@@ -39,10 +43,13 @@ class MarketAdmin(admin.ModelAdmin):
     actions = ["halt", "resume"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "asset"]}),
-        ("Pricing rules (apply from the next round)", {"fields": ["tick", "floor", "cap", "rule"]}),
-        ("Schedule", {"fields": ["round_minutes", "gap_minutes", "session"]}),
-        ("Disputes", {"fields": ["response_hours", "ruling_hours", "appeal_hours"]}),
-        ("Status (use the halt and resume actions)", {"fields": ["halted", "halt_reason"]}),
+        (
+            _("Pricing rules (apply from the next round)"),
+            {"fields": ["tick", "floor", "cap", "rule"]},
+        ),
+        (_("Schedule"), {"fields": ["round_minutes", "gap_minutes", "session"]}),
+        (_("Disputes"), {"fields": ["response_hours", "ruling_hours", "appeal_hours"]}),
+        (_("Status (use the halt and resume actions)"), {"fields": ["halted", "halt_reason"]}),
     ]
 
     def has_halt_permission(self, request: HttpRequest) -> bool:
@@ -50,7 +57,7 @@ class MarketAdmin(admin.ModelAdmin):
         return self.has_change_permission(request) and roles.is_management(request.user)
 
     @admin.action(
-        description="Halt selected markets (cancel the open round, release holds)",
+        description=_("Halt selected markets (cancel the open round, release holds)"),
         permissions=["halt"],
     )
     def halt(self, request: HttpRequest, queryset: QuerySet[Market]) -> HttpResponse | None:
@@ -64,18 +71,27 @@ class MarketAdmin(admin.ModelAdmin):
             except MarketError as error:
                 messages.error(request, error.message)
                 return None
-            messages.success(request, f"Halted {queryset.count()} market(s); holds released.")
+            count = queryset.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Halted %(count)s market; holds released.",
+                    "Halted %(count)s markets; holds released.",
+                    count,
+                )
+                % {"count": count},
+            )
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Halt markets",
+            "title": _("Halt markets"),
             "form": form,
             "markets": queryset,
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/market/market/halt.html", context)
 
-    @admin.action(description="Resume selected markets", permissions=["halt"])
+    @admin.action(description=_("Resume selected markets"), permissions=["halt"])
     def resume(self, request: HttpRequest, queryset: QuerySet[Market]) -> None:
         try:
             for market in queryset:
@@ -83,7 +99,12 @@ class MarketAdmin(admin.ModelAdmin):
         except MarketError as error:
             messages.error(request, error.message)
             return
-        messages.success(request, f"Resumed {queryset.count()} market(s).")
+        count = queryset.count()
+        messages.success(
+            request,
+            ngettext("Resumed %(count)s market.", "Resumed %(count)s markets.", count)
+            % {"count": count},
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -7,10 +7,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from divisions.models import Division
 from ledger import services as ledger
 from ledger.models import Asset
+from tokenhub import formatting
 
 from ..errors import MarketError
 from ..fields import MoneyField, UnitsField
@@ -25,20 +28,28 @@ class MembershipInline(admin.TabularInline):
 
 
 class GrantForm(forms.Form):
-    amount = MoneyField(positive=True, help_text='Credits, e.g. "500.00".')
-    memo = forms.CharField(max_length=300, required=False)
+    amount = MoneyField(
+        label=gettext_lazy("Amount"),
+        positive=True,
+        help_text=gettext_lazy('Credits, e.g. "500.00".'),
+    )
+    memo = forms.CharField(label=gettext_lazy("Memo"), max_length=300, required=False)
 
 
 class MintForm(forms.Form):
-    asset = forms.ModelChoiceField(queryset=Asset.objects.exclude(kind=Asset.Kind.CREDITS))
-    quantity = UnitsField(maximum=MAX_MINT, help_text="Whole units.")
-    memo = forms.CharField(max_length=300, required=False)
+    asset = forms.ModelChoiceField(
+        label=gettext_lazy("Asset"), queryset=Asset.objects.exclude(kind=Asset.Kind.CREDITS)
+    )
+    quantity = UnitsField(
+        label=gettext_lazy("Quantity"), maximum=MAX_MINT, help_text=gettext_lazy("Whole units.")
+    )
+    memo = forms.CharField(label=gettext_lazy("Memo"), max_length=300, required=False)
 
 
 @admin.register(Division)
 class DivisionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
+    list_display = ["name", "name_en", "slug"]
+    search_fields = ["name", "name_en", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
     change_form_template = "admin/divisions/division/change_form.html"
@@ -60,12 +71,12 @@ class DivisionAdmin(admin.ModelAdmin):
 
     def grant_view(self, request: HttpRequest, division_id: int) -> HttpResponse:
         return self._ledger_form_view(
-            request, division_id, GrantForm, "ledger.grant_credits", "Grant credits"
+            request, division_id, GrantForm, "ledger.grant_credits", _("Grant credits")
         )
 
     def mint_view(self, request: HttpRequest, division_id: int) -> HttpResponse:
         return self._ledger_form_view(
-            request, division_id, MintForm, "ledger.mint_units", "Mint units"
+            request, division_id, MintForm, "ledger.mint_units", _("Mint units")
         )
 
     def _ledger_form_view(
@@ -81,13 +92,18 @@ class DivisionAdmin(admin.ModelAdmin):
             except MarketError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, f"Posted ledger transaction #{txn.pk}: {txn.memo}")
+                messages.success(
+                    request,
+                    _("Posted ledger transaction #%(number)s: %(memo)s")
+                    % {"number": txn.pk, "memo": txn.memo},
+                )
                 return HttpResponseRedirect(
                     reverse("admin:divisions_division_change", args=[division.pk])
                 )
         context = {
             **self.admin_site.each_context(request),
-            "title": f"{title} — {division}",
+            "title": _("%(action)s — %(division)s") % {"action": title, "division": division},
+            "action": title,
             "form": form,
             "division": division,
             "opts": self.model._meta,
@@ -97,7 +113,10 @@ class DivisionAdmin(admin.ModelAdmin):
     @staticmethod
     def _post(data: dict[str, Any], division: Division, user: Any) -> Any:
         if "asset" in data:
-            memo = data["memo"] or f"Mint {data['quantity']} {data['asset'].unit}"
+            memo = data["memo"] or _("Mint %(quantity)s %(unit)s") % {
+                "quantity": formatting.units(data["quantity"]),
+                "unit": data["asset"].unit,
+            }
             return ledger.units_mint(
                 division=division,
                 asset=data["asset"],
@@ -105,7 +124,9 @@ class DivisionAdmin(admin.ModelAdmin):
                 by=user,
                 memo=memo,
             )
-        memo = data["memo"] or f"Budget grant of {data['amount']} credits"
+        memo = data["memo"] or _("Budget grant of %(amount)s credits") % {
+            "amount": formatting.money(data["amount"])
+        }
         return ledger.credits_grant(division=division, amount=data["amount"], by=user, memo=memo)
 
 

@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from .. import roles
 from ..models import ApiToken
@@ -13,11 +15,14 @@ from .base import ReadOnlyAdmin
 
 
 class ActiveFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        return [("active", "Active"), ("revoked", "Revoked")]
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("active", pgettext_lazy("token", "Active")),
+            ("revoked", pgettext_lazy("token", "Revoked")),
+        ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> QuerySet[ApiToken]:
         if self.value() == "active":
@@ -50,9 +55,15 @@ class ApiTokenAdmin(ReadOnlyAdmin):
         return roles.is_management(request.user)
 
     @admin.action(
-        description="Revoke selected tokens (they stop working at once)", permissions=["revoke"]
+        description=_("Revoke selected tokens (they stop working at once)"),
+        permissions=["revoke"],
     )
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             tokens.token_revoke(token_id=token.pk, by=request.user)
-        messages.success(request, f"Revoked {queryset.count()} token(s).")
+        count = queryset.count()
+        messages.success(
+            request,
+            ngettext("Revoked %(count)s token.", "Revoked %(count)s tokens.", count)
+            % {"count": count},
+        )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
@@ -22,19 +23,19 @@ class ApiTokenAuthentication(BaseAuthentication):
             return None  # not ours: session authentication may still apply
         if len(parts) != 2:
             raise exceptions.AuthenticationFailed(
-                "Send the token as 'Authorization: Bearer <token>', with no spaces in it."
+                _("Send the token as 'Authorization: Bearer <token>', with no spaces in it.")
             )
         try:
             secret = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("That token is not valid.") from None
+            raise exceptions.AuthenticationFailed(_("That token is not valid.")) from None
         token = token_by_secret(secret)
         if token is None:
-            raise exceptions.AuthenticationFailed("That token is not valid.")
+            raise exceptions.AuthenticationFailed(_("That token is not valid."))
         if not token.is_active:
-            raise exceptions.AuthenticationFailed("That token was revoked; create a new one.")
+            raise exceptions.AuthenticationFailed(_("That token was revoked; create a new one."))
         if not token.user.is_active:
-            raise exceptions.AuthenticationFailed("The token's user is deactivated.")
+            raise exceptions.AuthenticationFailed(_("The token's user is deactivated."))
         token_touch(token=token)
         return token.user, token
 

@@ -40,9 +40,15 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def _validation_body(exc: ValidationError) -> dict[str, Any]:
     errors = _flatten(exc.detail)
-    field, messages = next(iter(errors.items()), (NON_FIELD, ["Invalid input."]))
-    where = "" if field == NON_FIELD else f"{field}: "
-    return {"detail": f"Invalid input. {where}{messages[0]}", "code": "invalid", "errors": errors}
+    field, messages = next(iter(errors.items()), (NON_FIELD, [_("Invalid input.")]))
+    if field == NON_FIELD:
+        detail = _("Invalid input. %(message)s") % {"message": messages[0]}
+    else:
+        detail = _("Invalid input. %(field)s: %(message)s") % {
+            "field": field,
+            "message": messages[0],
+        }
+    return {"detail": detail, "code": "invalid", "errors": errors}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

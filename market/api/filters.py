@@ -5,6 +5,7 @@ from typing import Any
 
 import django_filters as filters
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
 from divisions.models import Division
@@ -23,7 +24,7 @@ class UtcIsoDateTimeField(IsoDateTimeField):
         try:
             return parsed.astimezone(UTC)
         except OverflowError:
-            raise ValidationError("Enter a date/time between the years 1 and 9999.") from None
+            raise ValidationError(_("Enter a date/time between the years 1 and 9999.")) from None
 
 
 class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):

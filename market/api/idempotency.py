@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -27,7 +28,12 @@ def key_of(request: Request) -> str | None:
         return None
     if not 1 <= len(key) <= MAX_LENGTH or not key.isascii() or not key.isprintable():
         raise ValidationError(
-            {HEADER: [f"Use 1 to {MAX_LENGTH} printable ASCII characters, e.g. a UUID."]}
+            {
+                HEADER: [
+                    _("Use 1 to %(most)s printable ASCII characters, e.g. a UUID.")
+                    % {"most": MAX_LENGTH}
+                ]
+            }
         )
     return key
 

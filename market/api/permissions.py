@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
@@ -10,7 +12,7 @@ from ..models import ApiToken, Scope
 
 class TokenScopes(BasePermission):
     code = "scope_missing"
-    message = "This token lacks the scope this request needs."
+    message: Any = gettext_lazy("This token lacks the scope this request needs.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         token = request.auth
@@ -21,7 +23,7 @@ class TokenScopes(BasePermission):
             needed = Scope.READ if request.method in SAFE_METHODS else Scope.TRADE
         if token.has_scope(needed):
             return True
-        self.message = (
-            f"This token lacks the '{needed}' scope; create a token with it on the API tokens page."
-        )
+        self.message = _(
+            "This token lacks the '%(scope)s' scope; create a token with it on the API tokens page."
+        ) % {"scope": needed}
         return False

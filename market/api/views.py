@@ -6,6 +6,7 @@ filters, pages and serialises.
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
@@ -86,8 +87,15 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         round_ = self.get_object()
         if round_.state not in (Round.State.CLEARED, Round.State.SETTLED):
             raise InvalidState(
-                f"Round {round_.number} of {round_.market} is {round_.state}: its result is "
-                "published once it clears."
+                _(
+                    "Round %(number)s of %(market)s is %(state)s: its result is published once "
+                    "it clears."
+                )
+                % {
+                    "number": round_.number,
+                    "market": round_.market,
+                    "state": round_.get_state_display().lower(),
+                }
             )
         division = roles.division_of(request.user)
         mine = selectors.orders_visible_to(request.user).filter(round=round_, division=division)

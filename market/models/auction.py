@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ledger.models import Asset, amount_field
 
@@ -11,8 +13,8 @@ from ..ids import LENGTH, new_public_id
 
 
 class ClearingRule(models.TextChoices):
-    MIDPOINT = "midpoint", "Midpoint of the clearing interval"
-    PAY_AS_CLEAR = "pay_as_clear", "Lowest clearing price (pay as clear)"
+    MIDPOINT = "midpoint", _("Midpoint of the clearing interval")
+    PAY_AS_CLEAR = "pay_as_clear", _("Lowest clearing price (pay as clear)")
 
 
 class Market(models.Model):
@@ -23,21 +25,30 @@ class Market(models.Model):
         on_delete=models.PROTECT,
         related_name="market",
         limit_choices_to=~models.Q(kind=Asset.Kind.CREDITS),
+        verbose_name=_("asset"),
     )
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-    tick = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.01"))
-    floor = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    cap = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    tick = models.DecimalField(_("tick"), max_digits=12, decimal_places=2, default=Decimal("0.01"))
+    floor = models.DecimalField(_("floor"), max_digits=20, decimal_places=2, null=True, blank=True)
+    cap = models.DecimalField(_("cap"), max_digits=20, decimal_places=2, null=True, blank=True)
     rule = models.CharField(
-        max_length=20, choices=ClearingRule.choices, default=ClearingRule.MIDPOINT
+        _("clearing rule"),
+        max_length=20,
+        choices=ClearingRule.choices,
+        default=ClearingRule.MIDPOINT,
     )
-    round_minutes = models.PositiveIntegerField(default=5, help_text="How long a round is open.")
-    gap_minutes = models.PositiveIntegerField(default=0, help_text="Pause between two rounds.")
+    round_minutes = models.PositiveIntegerField(
+        _("round minutes"), default=5, help_text=_("How long a round is open.")
+    )
+    gap_minutes = models.PositiveIntegerField(
+        _("gap minutes"), default=0, help_text=_("Pause between two rounds.")
+    )
     trading_ends_at = models.DateTimeField(
+        _("trading ends at"),
         null=True,
         blank=True,
-        help_text="Gate closure: no round runs past it (set for a delivery window's market).",
+        help_text=_("Gate closure: no round runs past it (set for a delivery window's market)."),
     )
     session = models.ForeignKey(
         "market.Session",
@@ -45,18 +56,27 @@ class Market(models.Model):
         null=True,
         blank=True,
         related_name="markets",
-        help_text="Its rounds then follow the session's schedule and close with the others.",
+        verbose_name=_("session"),
+        help_text=_("Its rounds then follow the session's schedule and close with the others."),
     )
-    halted = models.BooleanField(default=False)
-    halt_reason = models.CharField(max_length=300, blank=True)
+    halted = models.BooleanField(_("halted"), default=False)
+    halt_reason = models.CharField(_("halt reason"), max_length=300, blank=True)
     response_hours = models.PositiveIntegerField(
-        default=48, help_text="Disputes: time counterparties have to respond."
+        _("response hours"),
+        default=48,
+        help_text=_("Disputes: time counterparties have to respond."),
     )
-    ruling_hours = models.PositiveIntegerField(default=120, help_text="Disputes: time to a ruling.")
-    appeal_hours = models.PositiveIntegerField(default=72, help_text="Disputes: appeal window.")
+    ruling_hours = models.PositiveIntegerField(
+        _("ruling hours"), default=120, help_text=_("Disputes: time to a ruling.")
+    )
+    appeal_hours = models.PositiveIntegerField(
+        _("appeal hours"), default=72, help_text=_("Disputes: appeal window.")
+    )
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("market")
+        verbose_name_plural = _("markets")
         constraints = [
             models.CheckConstraint(condition=models.Q(tick__gt=0), name="market_tick_positive"),
             models.CheckConstraint(
@@ -76,43 +96,66 @@ class Market(models.Model):
 
 class Round(models.Model):
     class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
-        CLEARED = "cleared", "Cleared"
-        SETTLED = "settled", "Settled"
-        HALTED = "halted", "Halted"
-        CANCELLED = "cancelled", "Cancelled"
+        SCHEDULED = "scheduled", pgettext_lazy("round state", "Scheduled")
+        OPEN = "open", pgettext_lazy("round state", "Open")
+        CLOSED = "closed", pgettext_lazy("round state", "Closed")
+        CLEARED = "cleared", pgettext_lazy("round state", "Cleared")
+        SETTLED = "settled", pgettext_lazy("round state", "Settled")
+        HALTED = "halted", pgettext_lazy("round state", "Halted")
+        CANCELLED = "cancelled", pgettext_lazy("round state", "Cancelled")
 
-    market = models.ForeignKey(Market, on_delete=models.PROTECT, related_name="rounds")
-    number = models.PositiveIntegerField()
-    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
-    opens_at = models.DateTimeField()
-    closes_at = models.DateTimeField()
+    market = models.ForeignKey(
+        Market, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("market")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.SCHEDULED
+    )
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
     # The market's rules as they stood when the round was scheduled: a change by management
     # applies from the next round, never to orders already placed.
-    tick = models.DecimalField(max_digits=12, decimal_places=2)
-    floor = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    cap = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    rule = models.CharField(max_length=20, choices=ClearingRule.choices)
-    price = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    price_low = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    price_high = models.DecimalField(max_digits=20, decimal_places=2, null=True, blank=True)
-    volume = models.PositiveBigIntegerField(default=0)
-    demand = models.JSONField(default=list, blank=True, help_text="[[price, cumulative units]]")
-    supply = models.JSONField(default=list, blank=True, help_text="[[price, cumulative units]]")
-    cleared_at = models.DateTimeField(null=True, blank=True)
-    settled_at = models.DateTimeField(null=True, blank=True)
+    tick = models.DecimalField(_("tick"), max_digits=12, decimal_places=2)
+    floor = models.DecimalField(_("floor"), max_digits=20, decimal_places=2, null=True, blank=True)
+    cap = models.DecimalField(_("cap"), max_digits=20, decimal_places=2, null=True, blank=True)
+    rule = models.CharField(_("clearing rule"), max_length=20, choices=ClearingRule.choices)
+    price = models.DecimalField(
+        _("clearing price"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    price_low = models.DecimalField(
+        _("lowest clearing price"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    price_high = models.DecimalField(
+        _("highest clearing price"), max_digits=20, decimal_places=2, null=True, blank=True
+    )
+    volume = models.PositiveBigIntegerField(_("volume"), default=0)
+    demand = models.JSONField(
+        _("demand curve"),
+        default=list,
+        blank=True,
+        help_text=_("[[price, cumulative units]]"),
+    )
+    supply = models.JSONField(
+        _("supply curve"),
+        default=list,
+        blank=True,
+        help_text=_("[[price, cumulative units]]"),
+    )
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
     session_round = models.ForeignKey(
         "market.SessionRound",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="market_rounds",
+        verbose_name=_("session round"),
     )
 
     class Meta:
         ordering = ["market", "-number"]
+        verbose_name = _("round")
+        verbose_name_plural = _("rounds")
         indexes = [models.Index(fields=["state", "closes_at"])]
         constraints = [
             models.UniqueConstraint(fields=["market", "number"], name="round_number_per_market"),
@@ -128,7 +171,7 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.market} · round {self.number}"
+        return _("%(market)s · round %(number)s") % {"market": self.market, "number": self.number}
 
     @property
     def is_open(self) -> bool:
@@ -140,40 +183,52 @@ class Round(models.Model):
 
 
 class Side(models.TextChoices):
-    BUY = "buy", "Bid (buy)"
-    SELL = "sell", "Ask (sell)"
+    BUY = "buy", _("Bid (buy)")
+    SELL = "sell", _("Ask (sell)")
 
 
 class Order(models.Model):
     """A sealed bid or ask; its escrow is quantity × limit credits (bid) or quantity units (ask)."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        CANCELLED = "cancelled", "Cancelled"
-        FILLED = "filled", "Filled"
-        PARTIAL = "partial", "Partly filled"
-        UNFILLED = "unfilled", "Not filled"
+        OPEN = "open", pgettext_lazy("order state", "Open")
+        CANCELLED = "cancelled", pgettext_lazy("order state", "Cancelled")
+        FILLED = "filled", pgettext_lazy("order state", "Filled")
+        PARTIAL = "partial", pgettext_lazy("order state", "Partly filled")
+        UNFILLED = "unfilled", pgettext_lazy("order state", "Not filled")
 
     public_id = models.CharField(
-        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+        _("public id"), max_length=LENGTH, unique=True, default=new_public_id, editable=False
     )
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="orders")
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="orders", verbose_name=_("round")
+    )
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="orders"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("division"),
     )
-    side = models.CharField(max_length=4, choices=Side.choices)
-    quantity = models.PositiveIntegerField()
-    limit = models.DecimalField(max_digits=20, decimal_places=2)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    seq = models.BigIntegerField(default=0, help_text="Time priority at the margin; lower first.")
+    side = models.CharField(_("side"), max_length=4, choices=Side.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    limit = models.DecimalField(_("limit price"), max_digits=20, decimal_places=2)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    seq = models.BigIntegerField(
+        _("sequence"), default=0, help_text=_("Time priority at the margin; lower first.")
+    )
     placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("placed by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         indexes = [
             models.Index(fields=["round", "state"]),
             models.Index(fields=["division", "state"]),
@@ -188,7 +243,12 @@ class Order(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_side_display()} {self.quantity} @ {self.limit} ({self.round})"
+        return _("%(side)s %(quantity)s @ %(limit)s (%(round)s)") % {
+            "side": self.get_side_display(),
+            "quantity": self.quantity,
+            "limit": self.limit,
+            "round": self.round,
+        }
 
     @property
     def is_bid(self) -> bool:
@@ -204,20 +264,29 @@ class Fill(models.Model):
     """The units one order got at the round's price; arbitration may re-price or void it."""
 
     public_id = models.CharField(
-        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+        _("public id"), max_length=LENGTH, unique=True, default=new_public_id, editable=False
     )
-    order = models.OneToOneField(Order, on_delete=models.PROTECT, related_name="fill")
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="fills")
+    order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, related_name="fill", verbose_name=_("order")
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="fills", verbose_name=_("round")
+    )
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="fills"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="fills",
+        verbose_name=_("division"),
     )
-    side = models.CharField(max_length=4, choices=Side.choices)
-    quantity = models.PositiveIntegerField()
-    price = models.DecimalField(max_digits=20, decimal_places=2)
-    amount = amount_field(help_text="price × quantity in credits")
+    side = models.CharField(_("side"), max_length=4, choices=Side.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    price = models.DecimalField(_("price"), max_digits=20, decimal_places=2)
+    amount = amount_field(verbose_name=_("amount"), help_text=_("price × quantity in credits"))
 
     class Meta:
         ordering = ["round", "id"]
+        verbose_name = _("fill")
+        verbose_name_plural = _("fills")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity__gt=0), name="fill_quantity_positive"
@@ -225,4 +294,9 @@ class Fill(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.side} {self.quantity} @ {self.price} ({self.round})"
+        return _("%(side)s %(quantity)s @ %(price)s (%(round)s)") % {
+            "side": self.get_side_display(),
+            "quantity": self.quantity,
+            "price": self.price,
+            "round": self.round,
+        }

@@ -14,6 +14,11 @@ as a bid rises or an ask falls, so the first limit that passes is a threshold.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+from tokenhub import formatting
+
 Curve = list[tuple[Decimal, int]]
 
 
@@ -46,7 +51,7 @@ def parse_curve(points: list[list[str | int]] | list[tuple[Decimal, int]]) -> Cu
 
 
 def facts_of(round_: object) -> RoundFacts:
-    """RoundFacts from a cleared ``Round`` row (duck-typed so this module stays pure)."""
+    """RoundFacts from a cleared ``Round`` row (duck-typed: no model import here)."""
     return RoundFacts(
         price=getattr(round_, "price", None),
         volume=int(getattr(round_, "volume", 0) or 0),
@@ -86,9 +91,9 @@ def _within(price: Decimal, facts: RoundFacts) -> bool:
 
 def bid_needed(facts: RoundFacts, quantity: int, limit: Decimal) -> Decimal | None:
     """The lowest limit, tied with no other bid, at which this bid would fill in full."""
-    bids = {level for level, _ in facts.demand}
+    bids = {level for level, _units in facts.demand}
     candidates = {level + facts.tick for level in bids if level >= limit}
-    candidates |= {level for level, _ in facts.supply if level > limit}
+    candidates |= {level for level, _units in facts.supply if level > limit}
     for price in sorted(candidates - bids):
         if not _within(price, facts):
             continue
@@ -101,9 +106,9 @@ def bid_needed(facts: RoundFacts, quantity: int, limit: Decimal) -> Decimal | No
 
 def ask_needed(facts: RoundFacts, quantity: int, limit: Decimal) -> Decimal | None:
     """The highest limit, tied with no other ask, at which this ask would fill in full."""
-    asks = {level for level, _ in facts.supply}
+    asks = {level for level, _units in facts.supply}
     candidates = {level - facts.tick for level in asks if level <= limit}
-    candidates |= {level for level, _ in facts.demand if level < limit}
+    candidates |= {level for level, _units in facts.demand if level < limit}
     for price in sorted(candidates - asks, reverse=True):
         if not _within(price, facts):
             continue
@@ -114,42 +119,71 @@ def ask_needed(facts: RoundFacts, quantity: int, limit: Decimal) -> Decimal | No
     return None
 
 
+def _names(facts: RoundFacts) -> tuple[str, str]:
+    """What set each end of the price interval: the marginal order, or the market's bound."""
+    low, high = facts.low, facts.high
+    if _at_bound(low, facts.supply, facts.floor):
+        ask_side = pgettext("what set the price", "the market floor")
+    else:
+        ask_side = pgettext("what set the price", "the marginal ask")
+    if _at_bound(high, facts.demand, facts.cap):
+        bid_side = pgettext("what set the price", "the market cap")
+    else:
+        bid_side = pgettext("what set the price", "the marginal bid")
+    return ask_side, bid_side
+
+
 def round_lines(facts: RoundFacts) -> list[str]:
-    """What set the round's price, without naming anyone."""
+    """What set the round's price, without naming anyone, in the reader's language."""
     if facts.price is None or facts.volume == 0:
         return [_why_nothing_traded(facts)]
-    low, high = facts.low, facts.high
-    ask_side = _end_name(low, facts.supply, facts.floor, "marginal ask", "floor")
-    bid_side = _end_name(high, facts.demand, facts.cap, "marginal bid", "cap")
-    if low == high:
-        setting = f"{ask_side} and {bid_side} met at {low}"
+    ask_side, bid_side = _names(facts)
+    values = {
+        "volume": formatting.units(facts.volume),
+        "price": formatting.price(facts.price),
+        "low": formatting.price(facts.low),
+        "high": formatting.price(facts.high),
+        "ask_side": ask_side,
+        "bid_side": bid_side,
+    }
+    if facts.low == facts.high:
+        setting = (
+            _("%(ask_side)s and %(bid_side)s met at %(low)s; the clearing price is %(price)s.")
+            % values
+        )
         setting = setting[0].upper() + setting[1:]  # "The marginal ask", "The market floor"
     else:
-        setting = f"Every price from {low} ({ask_side}) to {high} ({bid_side}) clears the volume"
-    return [
-        f"{facts.volume} units traded at {facts.price} for every buyer and seller.",
-        f"{setting}; the clearing price is {facts.price}.",
-    ]
+        setting = (
+            _(
+                "Every price from %(low)s (%(ask_side)s) to %(high)s (%(bid_side)s) clears the "
+                "volume; the clearing price is %(price)s."
+            )
+            % values
+        )
+    traded = ngettext(
+        "%(volume)s unit traded at %(price)s for every buyer and seller.",
+        "%(volume)s units traded at %(price)s for every buyer and seller.",
+        facts.volume,
+    )
+    return [traded % values, setting]
 
 
-def _end_name(
-    price: Decimal | None, curve: Curve, bound: Decimal | None, level: str, bound_name: str
-) -> str:
+def _at_bound(price: Decimal | None, curve: Curve, bound: Decimal | None) -> bool:
     at_bound = price is not None and bound is not None and price == bound
-    if at_bound and all(p != price for p, _ in curve):
-        return f"the market {bound_name}"
-    return f"the {level}"
+    return at_bound and all(p != price for p, _units in curve)
 
 
 def _why_nothing_traded(facts: RoundFacts) -> str:
     if not facts.demand and not facts.supply:
-        return "Nothing traded: no orders reached the close."
+        return _("Nothing traded: no orders reached the close.")
     if not facts.supply:
-        return "Nothing traded: there were no asks in this round."
+        return _("Nothing traded: there were no asks in this round.")
     if not facts.demand:
-        return "Nothing traded: there were no bids in this round."
-    best_bid, best_ask = facts.demand[0][0], facts.supply[0][0]
-    return f"Nothing traded: the highest bid ({best_bid}) was below the lowest ask ({best_ask})."
+        return _("Nothing traded: there were no bids in this round.")
+    return _("Nothing traded: the highest bid (%(bid)s) was below the lowest ask (%(ask)s).") % {
+        "bid": formatting.price(facts.demand[0][0]),
+        "ask": formatting.price(facts.supply[0][0]),
+    }
 
 
 def order_outcome(
@@ -162,29 +196,50 @@ def order_outcome(
     is_bid = side == "buy"
     lines = [_why_short(facts, is_bid, quantity, limit, filled)]
     needed = (bid_needed if is_bid else ask_needed)(facts, quantity, limit)
-    noun, than = ("bid", "or more") if is_bid else ("ask", "or less")
-    article = "a" if is_bid else "an"
-    if needed is not None:
-        lines.append(
-            f"With every other order unchanged, {article} {noun} of {quantity} at {needed} {than} "
-            f"would have filled in full: {_at_needed(facts, is_bid, needed)}."
-        )
-    else:
-        lines.append(
-            f"With every other order unchanged, no {noun} ahead of the other {noun}s within "
-            f"the round's floor and cap would have filled all {quantity} units."
-        )
+    lines.append(_what_would_have_filled(facts, is_bid, quantity, needed))
     return Outcome(state, quantity, filled, needed, lines)
 
 
-def _at_needed(facts: RoundFacts, is_bid: bool, price: Decimal) -> str:
+def _what_would_have_filled(
+    facts: RoundFacts, is_bid: bool, quantity: int, needed: Decimal | None
+) -> str:
+    values = {"quantity": formatting.units(quantity)}
+    if needed is None:
+        if is_bid:
+            text = ngettext(
+                "With every other order unchanged, no bid ahead of the other bids within the "
+                "round's floor and cap would have filled this %(quantity)s unit.",
+                "With every other order unchanged, no bid ahead of the other bids within the "
+                "round's floor and cap would have filled all %(quantity)s units.",
+                quantity,
+            )
+        else:
+            text = ngettext(
+                "With every other order unchanged, no ask ahead of the other asks within the "
+                "round's floor and cap would have filled this %(quantity)s unit.",
+                "With every other order unchanged, no ask ahead of the other asks within the "
+                "round's floor and cap would have filled all %(quantity)s units.",
+                quantity,
+            )
+        return text % values
+    values["needed"] = formatting.price(needed)
     if is_bid:
-        offered = supply_below(facts.supply, price, inclusive=True)
-        ahead = demand_above(facts.demand, price)
-        return f"{offered} units were asked at or below that price and {ahead} bid above it"
-    wanted = demand_above(facts.demand, price, inclusive=True)
-    ahead = supply_below(facts.supply, price)
-    return f"{wanted} units were bid at or above that price and {ahead} asked below it"
+        values["offered"] = formatting.units(supply_below(facts.supply, needed, inclusive=True))
+        values["ahead"] = formatting.units(demand_above(facts.demand, needed))
+        text = _(
+            "With every other order unchanged, a bid of %(quantity)s at %(needed)s or more "
+            "would have filled in full: %(offered)s units were asked at or below that price "
+            "and %(ahead)s bid above it."
+        )
+    else:
+        values["wanted"] = formatting.units(demand_above(facts.demand, needed, inclusive=True))
+        values["ahead"] = formatting.units(supply_below(facts.supply, needed))
+        text = _(
+            "With every other order unchanged, an ask of %(quantity)s at %(needed)s or less "
+            "would have filled in full: %(wanted)s units were bid at or above that price and "
+            "%(ahead)s asked below it."
+        )
+    return text % values
 
 
 def marginal_level(curve: Curve, volume: int) -> Decimal | None:
@@ -198,22 +253,52 @@ def marginal_level(curve: Curve, volume: int) -> Decimal | None:
 def _why_short(facts: RoundFacts, is_bid: bool, quantity: int, limit: Decimal, filled: int) -> str:
     if facts.price is None or facts.volume == 0:
         return _why_nothing_traded(facts)
-    noun, order = ("bid", "highest limit down") if is_bid else ("ask", "lowest limit up")
     curve = facts.demand if is_bid else facts.supply
     better = demand_above if is_bid else supply_below
-    if marginal_level(curve, facts.volume) == limit:
-        ahead = better(curve, limit)
-        at_level = better(curve, limit, inclusive=True) - ahead
-        verb = "bid" if is_bid else "asked"
-        text = (
-            f"Your limit {limit} was the marginal {noun}: only {facts.volume - ahead} of the "
-            f"{at_level} units {verb} at that price could trade"
-        )
-        if at_level > quantity:
-            text += ", shared pro rata" + ("" if filled else ", and none came to this order")
-        return text + "."
-    side_word = "above" if is_bid else "below"
-    return (
-        f"{noun.capitalize()}s fill from the {order}; {noun}s {side_word} your limit of {limit} "
-        f"took all {facts.volume} units traded."
-    )
+    values = {"limit": formatting.price(limit), "volume": formatting.units(facts.volume)}
+    if marginal_level(curve, facts.volume) != limit:
+        if is_bid:
+            text = _(
+                "Bids fill from the highest limit down; bids above your limit of %(limit)s "
+                "took all %(volume)s units traded."
+            )
+        else:
+            text = _(
+                "Asks fill from the lowest limit up; asks below your limit of %(limit)s "
+                "took all %(volume)s units traded."
+            )
+        return text % values
+    ahead = better(curve, limit)
+    at_level = better(curve, limit, inclusive=True) - ahead
+    values["tradable"] = formatting.units(facts.volume - ahead)
+    values["at_level"] = formatting.units(at_level)
+    shared = "" if at_level <= quantity else "shared" if filled else "none"
+    return _MARGINAL[(is_bid, shared)]() % values
+
+
+_MARGINAL = {
+    (True, ""): lambda: _(
+        "Your limit %(limit)s was the marginal bid: only %(tradable)s of the %(at_level)s "
+        "units bid at that price could trade."
+    ),
+    (True, "shared"): lambda: _(
+        "Your limit %(limit)s was the marginal bid: only %(tradable)s of the %(at_level)s "
+        "units bid at that price could trade, shared pro rata."
+    ),
+    (True, "none"): lambda: _(
+        "Your limit %(limit)s was the marginal bid: only %(tradable)s of the %(at_level)s "
+        "units bid at that price could trade, shared pro rata, and none came to this order."
+    ),
+    (False, ""): lambda: _(
+        "Your limit %(limit)s was the marginal ask: only %(tradable)s of the %(at_level)s "
+        "units asked at that price could trade."
+    ),
+    (False, "shared"): lambda: _(
+        "Your limit %(limit)s was the marginal ask: only %(tradable)s of the %(at_level)s "
+        "units asked at that price could trade, shared pro rata."
+    ),
+    (False, "none"): lambda: _(
+        "Your limit %(limit)s was the marginal ask: only %(tradable)s of the %(at_level)s "
+        "units asked at that price could trade, shared pro rata, and none came to this order."
+    ),
+}

@@ -12,12 +12,13 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from divisions.models import Division
 from ledger import services as ledger
 from oversight import limits
 
-from .. import roles
+from .. import memos, roles
 from ..errors import InvalidState, MarketError, NotAllowed
 from ..locks import round_for_share
 from ..models import Market, Order, Round, Side
@@ -35,10 +36,11 @@ def _seq() -> int:
 def _trading_division(user: Any) -> Division:
     membership = roles.membership_of(user)
     if membership is None:
-        raise NotAllowed("Only a division's lead (or a member with trade rights) places orders.")
+        raise NotAllowed(_("Only a division's lead (or a member with trade rights) places orders."))
     if not membership.can_trade:
         raise NotAllowed(
-            f"You are a member of {membership.division} without trade rights; ask your lead."
+            _("You are a member of %(division)s without trade rights; ask your lead.")
+            % {"division": membership.division}
         )
     return membership.division
 
@@ -47,19 +49,30 @@ def _open_round(round_id: int, division: Division) -> tuple[Round, Market]:
     try:
         round_ = round_for_share(round_id, placing_for=division.pk)
     except Round.DoesNotExist:
-        raise MarketError(f"There is no round {round_id}.", field="round") from None
+        raise MarketError(
+            _("There is no round %(round)s.") % {"round": round_id}, field="round"
+        ) from None
     _refuse_unless_open(round_, round_.market)
     return round_, round_.market
 
 
 def _refuse_unless_open(round_: Round, market: Market) -> None:
     if market.halted:
-        raise InvalidState(
-            f"{market} is halted by management: {market.halt_reason or 'no reason given'}."
-        )
+        if market.halt_reason:
+            raise InvalidState(
+                _("%(market)s is halted by management: %(reason)s.")
+                % {"market": market, "reason": market.halt_reason}
+            )
+        raise InvalidState(_("%(market)s is halted by management.") % {"market": market})
     if round_.state != Round.State.OPEN or round_.closes_at <= timezone.now():
+        state = (
+            round_.get_state_display().lower()
+            if round_.state != Round.State.OPEN
+            else _("its time is up")
+        )
         raise InvalidState(
-            f"Round {round_.number} of {market} is not open for orders ({round_.state})."
+            _("Round %(number)s of %(market)s is not open for orders (%(state)s).")
+            % {"number": round_.number, "market": market, "state": state}
         )
 
 
@@ -84,7 +97,9 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
     """Place a sealed order and escrow what it could cost (bid) or deliver (ask); all or nothing."""
     division = _trading_division(user)
     if side not in Side.values:
-        raise MarketError(f"Side must be 'buy' or 'sell', not {side!r}.", field="side")
+        raise MarketError(
+            _("Side must be 'buy' or 'sell', not %(side)r.") % {"side": side}, field="side"
+        )
     round_, market = _open_round(round_id, division)
     order = Order(
         round=round_,
@@ -100,11 +115,17 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
     order.created_at = order.updated_at = timezone.now()
     opposite = Side.SELL if side == Side.BUY else Side.BUY
     if not placement_sql.order_insert_unless_opposite(order, opposite):
-        raise MarketError(
-            f"{division} already has an open {Side(opposite).label.lower()} in this round; "
-            "a division cannot trade with itself.",
-            field="side",
-        )
+        if opposite == Side.SELL:
+            text = _(
+                "%(division)s already has an open ask in this round; "
+                "a division cannot trade with itself."
+            )
+        else:
+            text = _(
+                "%(division)s already has an open bid in this round; "
+                "a division cannot trade with itself."
+            )
+        raise MarketError(text % {"division": division}, field="side")
     order_escrow_adjust(order=order, market=market, delta=order.escrow, by=user)
     log.info("order placed", extra=_ids(order))
     return order
@@ -113,14 +134,17 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
 def _own_open_order(user: Any, order_id: int) -> tuple[Order, Round, Market]:
     round_id = Order.objects.filter(pk=order_id).values_list("round_id", flat=True).first()
     if round_id is None:
-        raise MarketError(f"There is no order {order_id}.")
+        raise MarketError(_("There is no order %(order)s.") % {"order": order_id})
     round_ = round_for_share(round_id)
     order = Order.objects.select_for_update().get(pk=order_id)
     division = _trading_division(user)
     if order.division_id != division.pk:
-        raise NotAllowed("You can only change your own division's orders.")
+        raise NotAllowed(_("You can only change your own division's orders."))
     if order.state != Order.State.OPEN:
-        raise InvalidState(f"Order {order.public_id} is {order.get_state_display().lower()}.")
+        raise InvalidState(
+            _("Order %(order)s is %(state)s.")
+            % {"order": order.public_id, "state": order.get_state_display().lower()}
+        )
     _refuse_unless_open(round_, round_.market)
     return order, round_, round_.market
 
@@ -130,7 +154,7 @@ def order_change(*, user: Any, order_id: int, quantity: Any = None, limit: Any =
     """Change quantity and/or limit; the escrow grows (if affordable) or shrinks to match."""
     order, round_, market = _own_open_order(user, order_id)
     if quantity is None and limit is None:
-        raise MarketError("Give a new quantity or a new price to change the order.")
+        raise MarketError(_("Give a new quantity or a new price to change the order."))
     before, before_quantity = order.escrow, order.quantity
     if quantity is not None:
         order.quantity = parse_quantity(quantity)
@@ -164,7 +188,7 @@ def order_escrow_adjust(
         by=by,
         reference=order,
         memo=memo
-        or f"Escrow for order {order.public_id}: {order.side} {order.quantity} @ {order.limit}",
+        or memos.escrow_for_order(order.public_id, order.side, order.quantity, order.limit),
     )
 
 

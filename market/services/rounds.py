@@ -19,7 +19,7 @@ from ledger import services as ledger
 from ledger.models import Account, LedgerTransaction
 from oversight.services import guarantees, health
 
-from .. import clearing
+from .. import clearing, memos
 from ..ids import new_public_id
 from ..locks import round_for_update
 from ..models import Fill, Market, Order, Round
@@ -219,7 +219,9 @@ def round_settle(*, round_id: int, in_session: bool = False) -> bool:
             reason=LedgerTransaction.Reason.TRADE,
             legs=legs,
             reference=round_,
-            memo=f"Settlement of {round_}: {round_.volume} at {round_.price}",
+            memo=memos.round_settlement(
+                round_.market.name, round_.number, round_.volume, round_.price
+            ),
             key=f"round:{round_.pk}:settle",
         )
     round_.state = State.SETTLED
@@ -287,7 +289,7 @@ def round_cancel(*, round_id: int, state: str = State.CANCELLED, by: object = No
             market=market,
             delta=-order.escrow,
             by=by,
-            memo=f"Escrow released: {round_} {state}",
+            memo=memos.round_escrow_released(market.name, round_.number, state),
         )
     round_.state = state
     round_.save(update_fields=["state"])

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .. import roles
 from ..errors import MarketError, NotAllowed
@@ -45,21 +46,27 @@ class IssuedToken:
 def _clean_scopes(user: Any, scopes: Iterable[str]) -> str:
     wanted = sorted(set(scopes))
     if not wanted:
-        raise MarketError("Choose at least one scope: read, trade, meter.", field="scopes")
+        raise MarketError(_("Choose at least one scope: read, trade, meter."), field="scopes")
     unknown = [scope for scope in wanted if scope not in Scope.values]
     if unknown:
-        raise MarketError(f"Unknown scope(s): {', '.join(unknown)}.", field="scopes")
+        raise MarketError(
+            _("Unknown scope(s): %(scopes)s.") % {"scopes": ", ".join(unknown)}, field="scopes"
+        )
     if roles.is_platform(user) != (wanted == [Scope.METER]):
         raise NotAllowed(
-            "A platform account's token has the meter scope and nothing else; only platform "
-            "accounts may have it.",
+            _(
+                "A platform account's token has the meter scope and nothing else; only platform "
+                "accounts may have it."
+            ),
             field="scopes",
         )
     membership = roles.membership_of(user)
     if Scope.TRADE in wanted and (membership is None or not membership.can_trade):
         raise NotAllowed(
-            "Only a division lead, or a member granted trade rights, may create a token with "
-            "the trade scope.",
+            _(
+                "Only a division lead, or a member granted trade rights, may create a token with "
+                "the trade scope."
+            ),
             field="scopes",
         )
     return " ".join(wanted)
@@ -70,16 +77,18 @@ def token_create(*, user: Any, name: str, scopes: Iterable[str]) -> IssuedToken:
     """Create a token for `user`; the secret is returned once and only its hash is kept."""
     name = (name or "").strip()
     if not name:
-        raise MarketError("Give the token a name, e.g. 'pricing bot'.", field="name")
+        raise MarketError(_("Give the token a name, e.g. 'pricing bot'."), field="name")
     if len(name) > 80:
-        raise MarketError("Keep the name to 80 characters.", field="name")
+        raise MarketError(_("Keep the name to 80 characters."), field="name")
     scope_text = _clean_scopes(user, scopes)
     # The user row serialises token creation, so the cap holds under concurrent requests.
     get_user_model().objects.select_for_update().get(pk=user.pk)
     active = ApiToken.objects.filter(user=user, revoked_at__isnull=True).count()
     if active >= MAX_ACTIVE_TOKENS:
         raise MarketError(
-            f"You have {active} active tokens, the most allowed; revoke one first.", field="name"
+            _("You have %(count)s active tokens, the most allowed; revoke one first.")
+            % {"count": active},
+            field="name",
         )
     prefix = secrets.token_hex(6)
     secret = f"{SECRET_START}{prefix}_{secrets.token_urlsafe(32)}"
@@ -95,9 +104,9 @@ def token_revoke(*, token_id: int, by: Any) -> ApiToken:
     try:
         token = ApiToken.objects.select_for_update().get(pk=token_id)
     except ApiToken.DoesNotExist:
-        raise MarketError(f"There is no token {token_id}.") from None
+        raise MarketError(_("There is no token %(token)s.") % {"token": token_id}) from None
     if token.user_id != by.pk and not roles.is_management(by):
-        raise NotAllowed("You can only revoke your own tokens.")
+        raise NotAllowed(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
         token.revoked_at, token.revoked_by = timezone.now(), by
         token.save(update_fields=["revoked_at", "revoked_by"])
@@ -126,8 +135,11 @@ def _replay(user: Any, key: str, fingerprint: str) -> Outcome | None:
         return None
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused(
-            f"Idempotency-Key {key!r} was already used for a different request; "
-            "send a new key for a new order.",
+            _(
+                "Idempotency-Key %(key)r was already used for a different request; "
+                "send a new key for a new order."
+            )
+            % {"key": key},
             field="Idempotency-Key",
         )
     return Outcome(status=record.status, body=record.body, replayed=True)

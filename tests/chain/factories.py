@@ -53,9 +53,11 @@ def current_window(**series):
     return window_of(series, now=anchor - timedelta(minutes=30))
 
 
-def use(by, division, window, units, external_id, at: datetime | None = None):
+def use(by, division, window, units, external_id, at: datetime | None = None, now=None):
+    """One usage record, reported (by default) the moment it happened."""
     at = at or window.starts_at + timedelta(minutes=1)
     return usage.usage_batch_record(
         by=by,
         records=[usage.UsageInput(external_id, division.slug, window.asset.code, units, at)],
+        now=now or at,
     )[0]

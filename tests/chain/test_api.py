@@ -5,13 +5,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from chain.models import CurrencyRate, UsageRecord
 from market.errors import NotAllowed
 from market.services import tokens
 from tests import factories
 from tests.api.conftest import token_client
-from tests.chain.factories import SeriesFactory, platform_user, window_of
+from tests.chain.factories import current_window, platform_user
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +27,7 @@ def fresh_rate_limits(settings):
 
 @pytest.fixture
 def window():
-    series = SeriesFactory(window_minutes=60, gate_minutes=5)
-    return window_of(series, now=series.anchor - timedelta(minutes=30))
+    return current_window()
 
 
 def record(division, window, external_id="u-1", units=4, **extra):
@@ -63,6 +63,23 @@ def test_a_bad_record_refuses_the_batch_with_its_index(window):
     assert response.json()["errors"] == {"records.1": ["There is no delivery window nope."]}
     strict = meter.post("/api/usage/", {"records": [record(app, window, units="4")]}, format="json")
     assert strict.status_code == 400
+    assert UsageRecord.objects.count() == 0
+
+
+def test_usage_dated_in_the_future_is_refused_with_a_stable_code_in_the_readers_language(window):
+    app = factories.DivisionFactory()
+    factories.stocked(app, window.asset, 10)
+    meter = token_client(platform_user(), scopes=("meter",))
+    ahead = timezone.now() + timedelta(minutes=10)  # still inside the window, but not yet
+    body = {"records": [record(app, window), {**record(app, window, "u-2"), "used_at": ahead}]}
+    response = meter.post("/api/usage/", body, format="json")
+    assert response.status_code == 422
+    assert response.json()["code"] == "usage_refused"
+    assert response.json()["codes"] == {"records.1": "used_in_future"}
+    assert response.json()["errors"]["records.1"][0].endswith("is in the future.")
+    chinese = meter.post("/api/usage/", body, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese.json()["codes"] == {"records.1": "used_in_future"}
+    assert chinese.json()["errors"]["records.1"][0].endswith("晚于当前时间。")
     assert UsageRecord.objects.count() == 0
 
 

@@ -17,6 +17,7 @@ from ledger.reconcile import differences
 from market.errors import NotAllowed
 from tests import factories
 from tests.chain.factories import SeriesFactory, platform_user, use, window_of
+from tokenhub.formatting import when
 
 
 def units_of(division, window):
@@ -100,8 +101,10 @@ def test_a_batch_with_one_bad_record_books_nothing_and_names_it(window, platform
         usage.usage_batch_record(by=platform, records=records)
     assert refused.value.errors == {
         1: "There is no division no-such-division.",
-        2: f"The usage time is outside the window {window}.",
+        2: f"The usage time {when(window.ends_at, seconds=True)} is after the delivery of "
+        f"{window} ended ({when(window.ends_at)}).",
     }
+    assert refused.value.codes == {1: "unknown_division", 2: "used_after_window"}
     assert UsageRecord.objects.count() == 0
     assert units_of(app, window) == Decimal("100.00")
 
@@ -139,9 +142,11 @@ def test_expiry_takes_the_unused_units_once_however_often_it_runs(window, platfo
     assert units_of(other, window) == 0
     expired = Entry.objects.filter(transaction__reason="expire", amount__gt=0)
     assert expired.aggregate(total=Sum("amount"))["total"] == Decimal("37.00")
-    # usage reported after expiry is overage, never a negative holding
-    record = use(platform, app, window, 3, "req-6", at=window.ends_at - timedelta(minutes=1))
-    assert record.record.overage == 3
+    # usage reported after expiry is refused (its units are gone), a retry of a booked one replays
+    with pytest.raises(UsageRefused) as refused:
+        use(platform, app, window, 3, "req-6", at=window.ends_at - timedelta(minutes=1), now=late)
+    assert refused.value.codes == {0: "window_closed"}
+    assert use(platform, app, window, 20, "req-5", now=late).replayed
     assert ledger_sums_to_zero()
 
 
@@ -177,7 +182,7 @@ def test_eight_retries_of_one_batch_at_once_book_it_once():
     at = window.starts_at + timedelta(minutes=1)
     batch = [usage.UsageInput(f"r-{i}", app.slug, window.asset.code, 3, at) for i in range(10)]
 
-    outcomes = _race(8, lambda i: usage.usage_batch_record(by=platform, records=batch))
+    outcomes = _race(8, lambda i: usage.usage_batch_record(by=platform, records=batch, now=at))
 
     assert all(isinstance(o, list) for o in outcomes), outcomes
     assert sum(not r.replayed for o in outcomes for r in o) == 10
@@ -190,29 +195,102 @@ def test_eight_retries_of_one_batch_at_once_book_it_once():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_usage_racing_expiry_never_consumes_expired_units_nor_expires_twice():
-    series = SeriesFactory(window_minutes=60, gate_minutes=5)
+    series = SeriesFactory(window_minutes=60, gate_minutes=5, usage_grace_minutes=10)
     window = window_of(series, now=series.anchor - timedelta(minutes=30))
     platform = platform_user()
     app = factories.DivisionFactory()
     factories.stocked(app, window.asset, 40)
     at = window.ends_at - timedelta(minutes=1)
-    late = window.ends_at + timedelta(minutes=1)
+    reported = window.ends_at + timedelta(minutes=5)  # late, within the grace period
+    expires = window.ends_at + timedelta(minutes=10)
 
     def work(i):
         if i % 2:
-            return expiry.window_expire(window_id=window.pk, now=late)
+            return expiry.window_expire(window_id=window.pk, now=expires)
         batch = [usage.UsageInput(f"x-{i}", app.slug, window.asset.code, 10, at)]
-        return usage.usage_batch_record(by=platform, records=batch)
+        return usage.usage_batch_record(by=platform, records=batch, now=reported)
 
     outcomes = _race(8, work)
 
-    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    # a batch that came after the expiry is refused: the units it would consume are gone
+    refused = [o for o in outcomes if isinstance(o, Exception)]
+    assert all(isinstance(o, UsageRefused) and o.codes == {0: "window_closed"} for o in refused)
     assert [o for o in outcomes if isinstance(o, bool)].count(True) == 1
     records = UsageRecord.objects.all()
     consumed = sum(r.consumed for r in records)
     expired = Entry.objects.filter(transaction__reason="expire", amount__gt=0)
     expired_units = expired.aggregate(total=Sum("amount"))["total"] or 0
     assert consumed + expired_units == 40
-    assert sum(r.overage for r in records) == 40 - consumed
+    assert len(records) + len(refused) == 4
+    assert sum(r.overage for r in records) == 10 * len(records) - consumed
     assert units_of(app, window) == 0
+    assert ledger_sums_to_zero()
+
+
+@pytest.mark.django_db
+def test_usage_dated_in_the_future_or_outside_its_windows_delivery_is_refused_per_record(
+    platform,
+):
+    series = SeriesFactory(window_minutes=60, gate_minutes=5, usage_grace_minutes=15)
+    window = window_of(series, now=series.anchor - timedelta(minutes=30))
+    app = factories.DivisionFactory()
+    factories.stocked(app, window.asset, 100)
+    now = window.starts_at + timedelta(minutes=10)
+
+    def record(external_id, at):
+        return usage.UsageInput(external_id, app.slug, window.asset.code, 5, at)
+
+    batch = [
+        record("ok", now - timedelta(minutes=1)),
+        record("skewed", now + timedelta(seconds=30)),  # a platform clock a little ahead: fine
+        record("future", now + timedelta(minutes=5)),
+        record("early", window.starts_at - timedelta(seconds=1)),
+    ]
+    with pytest.raises(UsageRefused) as refused:
+        usage.usage_batch_record(by=platform, records=batch, now=now)
+    assert refused.value.codes == {2: "used_in_future", 3: "used_before_window"}
+    assert refused.value.errors[2] == (
+        f"The usage time {when(now + timedelta(minutes=5), seconds=True)} is in the future."
+    )
+    assert UsageRecord.objects.count() == 0  # all or nothing
+    assert units_of(app, window) == 100
+    # reported within the grace period after the end: dated after the end is refused too
+    after = [record("after", window.ends_at)]
+    with pytest.raises(UsageRefused) as refused:
+        usage.usage_batch_record(
+            by=platform, records=after, now=window.ends_at + timedelta(minutes=5)
+        )
+    assert refused.value.codes == {0: "used_after_window"}
+    # the good records alone are booked
+    outcomes = usage.usage_batch_record(by=platform, records=batch[:2], now=now)
+    assert [o.record.consumed for o in outcomes] == [5, 5]
+
+
+@pytest.mark.django_db
+def test_usage_reported_late_is_booked_within_the_grace_period_and_refused_after_it(platform):
+    series = SeriesFactory(window_minutes=60, gate_minutes=5, usage_grace_minutes=15)
+    window = window_of(series, now=series.anchor - timedelta(minutes=30))
+    app = factories.DivisionFactory()
+    factories.stocked(app, window.asset, 100)
+    at = window.ends_at - timedelta(minutes=1)
+    # 14 minutes after the end: within the grace, the units are still there, nothing expired
+    assert expiry.windows_expire_due(now=window.ends_at + timedelta(minutes=14)) == 0
+    late = use(
+        platform, app, window, 30, "late-1", at=at, now=window.ends_at + timedelta(minutes=14)
+    )
+    assert (late.record.consumed, late.record.overage) == (30, 0)
+    # 15 minutes after: closed for reports, and the rest expires
+    closed = window.ends_at + timedelta(minutes=15)
+    with pytest.raises(UsageRefused) as refused:
+        use(platform, app, window, 5, "late-2", at=at, now=closed)
+    assert refused.value.codes == {0: "window_closed"}
+    assert refused.value.errors[0] == (
+        f"Usage of {window} was accepted until {when(closed)}; the window is closed and its "
+        "unused units have expired or are expiring."
+    )
+    assert expiry.windows_expire_due(now=closed) == 1
+    assert units_of(app, window) == 0
+    # a retry of what was booked in time still replays
+    assert use(platform, app, window, 30, "late-1", at=at, now=closed).replayed
+    assert UsageRecord.objects.count() == 1
     assert ledger_sums_to_zero()

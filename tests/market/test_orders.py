@@ -62,7 +62,7 @@ def test_cancelling_releases_the_whole_hold(round_, buyer):
 
 
 def test_a_bid_beyond_the_budget_is_refused_and_nothing_is_placed(round_, buyer):
-    with pytest.raises(InsufficientFunds, match="has 1000.00 credits available, needs 1000.01"):
+    with pytest.raises(InsufficientFunds, match="has 1,000.00 credits available, needs 1,000.01"):
         bid(buyer, round_, 1, "1000.01")
     assert not Order.objects.exists()
 

@@ -58,7 +58,7 @@ def test_a_bid_beyond_the_budget_is_refused_above_the_form_with_the_balance(as_u
     response = client.post(place_url(round_), {"side": "buy", "quantity": "1000", "limit": "2.00"})
     page = response.content.decode()
     assert "Insufficient funds:" in page
-    assert "has 1000.00 credits available, needs 2000.00." in page
+    assert "has 1,000.00 credits available, needs 2,000.00." in page
     assert 'class="errorlist nonfield" role="alert"' in page
     assert credits(buyer) == (Decimal("1000.00"), Decimal("0.00"))
 

@@ -391,3 +391,38 @@ def account_by_id(division_id: int, asset: Asset, kind: str) -> Account:
         return Account.objects.get(asset=asset, division_id=division_id, kind=kind)
     except Account.DoesNotExist:
         return account_get(asset=asset, division=Division.objects.get(pk=division_id), kind=kind)
+
+
+AccountKey = tuple[int, int, str]  # (division id, asset id, kind)
+
+
+def division_accounts_for_update(keys: Iterable[AccountKey]) -> dict[AccountKey, Account]:
+    """These division accounts, created where missing, locked FOR UPDATE in primary-key order
+    with their balances: one query when they all exist (two more when some do not), whatever
+    their number. Pass the result as ``locked`` to ``transaction_post``."""
+    wanted = set(keys)
+    if not wanted:
+        return {}
+
+    def read() -> dict[AccountKey, Account]:
+        rows = (
+            Account.objects.select_for_update()
+            .filter(
+                division_id__in={key[0] for key in wanted},
+                asset_id__in={key[1] for key in wanted},
+                kind__in={key[2] for key in wanted},
+            )
+            .order_by("pk")
+        )
+        found = {(a.division_id, a.asset_id, a.kind): a for a in rows}
+        return {key: account for key, account in found.items() if key in wanted}
+
+    found = read()
+    missing = sorted(wanted - found.keys())
+    if not missing:
+        return found
+    Account.objects.bulk_create(  # a racing creator of the same account wins; we read its row
+        [Account(division_id=d, asset_id=a, kind=kind) for d, a, kind in missing],
+        ignore_conflicts=True,
+    )
+    return read()

@@ -185,7 +185,7 @@ def to_clearing(
 
     ``labels`` are the order ids by position when the id column holds ranks, else None.
     """
-    demand, supply = _curve(result.demand, grid), _curve(result.supply, grid)
+    demand, supply = curve(result.demand, grid), curve(result.supply, grid)
     if result.price is None:
         return Clearing(None, 0, {}, demand, supply)
     where = np.flatnonzero(result.filled)
@@ -208,8 +208,9 @@ def to_clearing(
     )
 
 
-def _curve(curve: tuple[np.ndarray, np.ndarray], grid: _Grid) -> list[tuple[Decimal, int]]:
-    ticks, units = curve
+def curve(points: tuple[np.ndarray, np.ndarray], grid: _Grid) -> list[tuple[Decimal, int]]:
+    """A ``BookClearing`` curve (ticks, cumulative units) as ``Clearing``'s (Decimal, units)."""
+    ticks, units = points
     return [(grid.decimal(t), u) for t, u in zip(ticks.tolist(), units.tolist(), strict=True)]
 
 
@@ -308,6 +309,9 @@ class _Grid:
     def decimal(self, ticks: int) -> Decimal:
         """``ticks * tick`` exactly, written with the tick's exponent."""
         return Decimal(f"{ticks * self._digits}E{self._exp}")
+
+
+Grid = _Grid  # public name: the settling worker converts ticks with it (services/rounds.py)
 
 
 # -------------------------------------------------------------------- validation

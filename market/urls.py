@@ -3,7 +3,7 @@ from django.urls import path, register_converter
 from django.views.i18n import JavaScriptCatalog
 
 from .ids import PATTERN
-from .views import live, markets, orders, pages, rounds, statement
+from .views import bundles, live, markets, orders, pages, rounds, statement
 
 
 class PublicIdConverter:
@@ -34,6 +34,15 @@ urlpatterns = [
     path("orders/<public_id:order_id>/", orders.order_detail, name="order"),
     path("orders/<public_id:order_id>/change/", orders.order_change, name="order_change"),
     path("orders/<public_id:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("bundles/", bundles.bundles, name="bundles"),
+    path(
+        "session-rounds/<int:session_round_id>/bundles/new/",
+        bundles.bundle_place,
+        name="bundle_place",
+    ),
+    path("bundles/<public_id:bundle_id>/", bundles.bundle_detail, name="bundle"),
+    path("bundles/<public_id:bundle_id>/change/", bundles.bundle_change, name="bundle_change"),
+    path("bundles/<public_id:bundle_id>/cancel/", bundles.bundle_cancel, name="bundle_cancel"),
     path("ledger/", statement.ledger, name="ledger"),
     path("live/", live.live, name="live"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

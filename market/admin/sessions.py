@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Market, Session, SessionRound
+from ..models import Bundle, BundleLeg, Market, Session, SessionRound
 from ..services import sessions
 from .base import ReadOnlyAdmin, ReadOnlyInline
 
@@ -38,3 +38,17 @@ class SessionRoundAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "state", "opens_at", "closes_at", "welfare", "settled_at"]
     list_filter = ["state", "session"]
     list_select_related = ["session"]
+
+
+class BundleLegInline(ReadOnlyInline):
+    model = BundleLeg
+    fields = readonly_fields = ("round", "side", "quantity")
+
+
+@admin.register(Bundle)
+class BundleAdmin(ReadOnlyAdmin):
+    list_display = ["public_id", "session_round", "division", "limit", "state", "reason", "cost"]
+    list_filter = ["state", "reason", "division"]
+    list_select_related = ["session_round__session", "division"]
+    search_fields = ["public_id"]
+    inlines = [BundleLegInline]

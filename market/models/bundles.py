@@ -76,7 +76,10 @@ class Bundle(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"bundle {self.public_id} ({self.session_round})"
+        return _("bundle %(bundle)s (%(round)s)") % {
+            "bundle": self.public_id,
+            "round": self.session_round,
+        }
 
     @property
     def credits_held(self) -> Decimal:
@@ -104,7 +107,11 @@ class BundleLeg(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.side} {self.quantity} in {self.round}"
+        return _("%(side)s %(quantity)s in %(round)s") % {
+            "side": self.get_side_display(),
+            "quantity": self.quantity,
+            "round": self.round,
+        }
 
     @property
     def is_bid(self) -> bool:
@@ -138,4 +145,9 @@ class BundleFill(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.side} {self.quantity} @ {self.price} ({self.round})"
+        return _("%(side)s %(quantity)s @ %(price)s (%(round)s)") % {
+            "side": self.get_side_display(),
+            "quantity": self.quantity,
+            "price": self.price,
+            "round": self.round,
+        }

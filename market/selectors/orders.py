@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from divisions.models import Division
 from ledger.models import Account, Asset
@@ -222,7 +223,7 @@ def hold_preview(
     asset = Asset.objects.filter(kind=Asset.Kind.CREDITS).first() if is_bid else round_.market.asset
     available = available_of(division=division, asset=asset) if asset else ZERO
     current = order.escrow if order is not None else ZERO
-    unit = "credits" if is_bid else round_.market.asset.unit
+    unit = pgettext("unit", "credits") if is_bid else round_.market.asset.unit
     blank = HoldPreview(is_bid, None, None, current, current, available, unit)
     typed_limit = str(limit or "").strip()
     if not str(quantity or "").strip() or (is_bid and not typed_limit):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from divisions.models import Division
 from ledger.models import Account, Asset, Entry, LedgerTransaction, summed
 
+from ..memos import memo_for_reader
 from ..models import Order
 
 # A page of k rows after an offset lies within each account's first offset + k entries from that
@@ -213,16 +214,14 @@ class StatementRow:
 
     @property
     def reference_label(self) -> str:
-        """What caused the transaction, named in the reader's language."""
-        kind = self.reference_kind
+        kind, type_id = self.reference_kind, self.txn.reference_type_id
         if kind == "order":
-            return _("Order %(id)s") % {"id": self.reference_public_id}
-        type_id = self.txn.reference_type_id
+            return _("Order %(order)s") % {"order": self.reference_public_id}
         if not kind or type_id is None:
             return ""
         model = ContentType.objects.get_for_id(type_id).model_class()
-        name = capfirst(model._meta.verbose_name) if model is not None else kind
-        return f"{name} #{self.txn.reference_id}"
+        name = model._meta.verbose_name if model is not None else kind
+        return _("%(kind)s #%(id)s") % {"kind": capfirst(name), "id": self.txn.reference_id}
 
 
 def _row_maker() -> Any:
@@ -246,6 +245,9 @@ def _row_maker() -> Any:
         available_change, held_change, available_balance, held_balance, order = values[fields:]
         txn = LedgerTransaction.from_db(alias, _TXN_FIELDS, txn_values)
         txn.order_public_id = order  # type: ignore[attr-defined]
+        # Shown, never saved (ledger transactions refuse saving once posted): the market's own
+        # memos in the reader's language, as the page and the CSV show them.
+        txn.memo = memo_for_reader(txn.memo)
         return StatementRow(
             txn=txn,
             available_change=summed(available_change),

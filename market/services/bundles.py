@@ -23,6 +23,7 @@ from divisions.models import Division
 from ledger import services as ledger
 from oversight import limits
 
+from .. import memos
 from ..errors import InvalidState, MarketError, NotAllowed
 from ..models import Bundle, BundleLeg, Order, Round, SessionRound, Side
 from ..models.bundles import MAX_LEGS
@@ -187,7 +188,7 @@ def bundle_place(
     for leg in built:
         leg.bundle = bundle
     BundleLeg.objects.bulk_create(built)
-    memo = f"Escrow for bundle {bundle.public_id}"
+    memo = memos.bundle_escrow(bundle.public_id)
     _escrow_adjust(bundle, {}, bundle_escrow(bundle.limit, built), user, memo)
     log.info("bundle placed", extra=_ids(bundle))
     return bundle
@@ -242,7 +243,7 @@ def bundle_change(
         BundleLeg.objects.bulk_create(new_legs)
     bundle.seq = _seq()
     bundle.save(update_fields=["limit", "seq", "updated_at"])
-    memo = f"Escrow for bundle {bundle.public_id} (changed)"
+    memo = memos.bundle_escrow(bundle.public_id, changed=True)
     _escrow_adjust(bundle, before, bundle_escrow(bundle.limit, new_legs), user, memo)
     log.info("bundle changed", extra=_ids(bundle))
     return bundle
@@ -255,7 +256,7 @@ def bundle_cancel(*, user: Any, bundle_id: int) -> Bundle:
     held = bundle_escrow(bundle.limit, _current_legs(bundle))
     bundle.state = Bundle.State.CANCELLED
     bundle.save(update_fields=["state", "updated_at"])
-    memo = f"Escrow released: bundle {bundle.public_id} cancelled"
+    memo = memos.bundle_escrow_released(bundle.public_id)
     _escrow_adjust(bundle, held, {}, user, memo)
     log.info("bundle cancelled", extra=_ids(bundle))
     return bundle

@@ -5,9 +5,10 @@ from collections.abc import Hashable, Iterable
 from decimal import Decimal
 
 from events.models import Event
-from events.services import Draft, events_emit
+from events.services import Draft, events_emit, events_emit_select
 
 from ..models import Order, Round
+from .clearing_sql import FILLED_EVENTS
 
 # as rounds.py writes them: the fill's public id first
 FillRow = tuple[str, Hashable, int, int, str, int, Decimal, Decimal]
@@ -37,6 +38,17 @@ def fills_announce(*, round_: Round, rows: Iterable[FillRow]) -> None:
             )
             for fill_public_id, order_id, round_id, division_id, side, units, price, amount in rows
         ]
+    )
+
+
+def fills_announce_sql(*, round_: Round) -> int:
+    """``fills_announce`` for every fill of the round, written by one statement from the fills
+    themselves (PostgreSQL: the settling worker's column path). Returns how many."""
+    return events_emit_select(
+        kind=Event.Kind.ORDER_FILLED,
+        subject=Order,
+        select=FILLED_EVENTS,
+        params=[round_.market_id, round_.pk],
     )
 
 

@@ -18,7 +18,7 @@ from divisions.models import Division
 from ledger import services as ledger
 from oversight import limits
 
-from .. import roles
+from .. import memos, roles
 from ..errors import InvalidState, MarketError, NotAllowed
 from ..locks import round_for_share
 from ..models import Market, Order, Round, Side
@@ -188,7 +188,7 @@ def order_escrow_adjust(
         by=by,
         reference=order,
         memo=memo
-        or f"Escrow for order {order.public_id}: {order.side} {order.quantity} @ {order.limit}",
+        or memos.escrow_for_order(order.public_id, order.side, order.quantity, order.limit),
     )
 
 

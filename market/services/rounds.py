@@ -8,22 +8,24 @@ transactions: a crash between them leaves a cleared round that the next tick set
 import logging
 from collections import defaultdict
 from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, Exists, F, Max, OuterRef, Sum, Value, When
 from django.utils import timezone
 
 from ledger import services as ledger
 from ledger.models import Account, LedgerTransaction
-from oversight.services import guarantees, health
+from oversight.services import books, guarantees, health
 
-from .. import clearing
-from ..ids import new_public_id
+from .. import clearing, clearing_columns, memos
+from ..ids import new_public_ids
 from ..locks import round_for_update
 from ..models import Fill, Market, Order, Round
-from . import feed, orders
+from . import clearing_sql, feed, orders
 
 log = logging.getLogger("tokenhub.rounds")
 State = Round.State
@@ -114,19 +116,133 @@ def _curve(points: list[tuple[Decimal, int]]) -> list[list[str | int]]:
     return [[str(price), units] for price, units in points]
 
 
+@dataclass(frozen=True)
+class _Cleared:
+    """What round_clear records on the round once the fills are written."""
+
+    price: Decimal | None
+    volume: int
+    low: Decimal | None
+    high: Decimal | None
+    demand: list[tuple[Decimal, int]]
+    supply: list[tuple[Decimal, int]]
+    orders: int
+    fills: int
+
+
 @transaction.atomic
 def round_clear(*, round_id: int, in_session: bool = False) -> bool:
     """Run the pure clearing rule on a closed round and record the result and every fill.
 
     A round of a session round clears only with its session (`in_session`, from
-    services/sessions.py), where bundles may trade in it."""
+    services/sessions.py), where bundles may trade in it.
+
+    On PostgreSQL a round without guaranteed minimums goes the column path: the book is read
+    into NumPy columns and the fills written back in bulk (clearing_sql); anything else (other
+    backends, guarantees, a book the columns cannot hold) goes through ``clearing.clear`` on
+    ``Order`` objects. Both give the same fills, states, events and stored inputs.
+    """
     round_ = round_for_update(round_id)
     if round_.state != State.CLOSED or (round_.session_round_id is not None and not in_session):
         return False
+    cleared = _clear_columns(round_) if connection.vendor == "postgresql" else None
+    if cleared is None:
+        cleared = _clear_objects(round_)
+    _order_states_write(round_)
+    round_.state = State.CLEARED
+    round_.price, round_.volume = cleared.price, cleared.volume
+    round_.price_low, round_.price_high = cleared.low, cleared.high
+    round_.demand, round_.supply = _curve(cleared.demand), _curve(cleared.supply)
+    round_.cleared_at = timezone.now()
+    round_.save()
+    log.info(
+        "round cleared",
+        extra={
+            "round_id": round_id,
+            "price": str(cleared.price),
+            "volume": cleared.volume,
+            "orders": cleared.orders,
+            "fills": cleared.fills,
+        },
+    )
+    return True
+
+
+def _clear_objects(round_: Round) -> _Cleared:
     book, divisions = _book(round_)
     # guaranteed minimums are served before the auction; the book is kept for replays
     result, amounts = guarantees.round_clearing(round_=round_, book=book, divisions=divisions)
     _record_fills(round_, book, divisions, result, amounts)
+    return _Cleared(
+        result.price,
+        result.volume,
+        result.low,
+        result.high,
+        result.demand,
+        result.supply,
+        orders=len(book),
+        fills=len(result.fills),
+    )
+
+
+def _clear_columns(round_: Round) -> _Cleared | None:
+    """The column path (PostgreSQL); None, having written nothing, where it does not apply."""
+    if any(g.units > 0 for g in guarantees.guarantees_left(market_id=round_.market_id)):
+        return None
+    book = clearing_sql.read_book(round_)
+    if book is None:
+        return None
+    grid = clearing.Grid(round_.tick)  # a ClearingError here is the object path's too
+    floor = None if round_.floor is None else grid.ticks(round_.floor, "floor")
+    cap = None if round_.cap is None else grid.ticks(round_.cap, "cap")
+    columns = clearing_columns.Book(book.ids, book.buy, book.quantity, book.ticks, book.seq)
+    try:
+        result = clearing_columns.clear_book(columns, rule=round_.rule, floor=floor, cap=cap)
+    except clearing_columns.BookError:
+        return None  # the object path names the invalid order (or parameter)
+    books.book_store_columns(
+        round_=round_,
+        columns=clearing_sql.book_columns_json(book, grid),
+        guarantees=guarantees.to_json([]),
+    )
+    demand, supply = clearing.curve(result.demand, grid), clearing.curve(result.supply, grid)
+    if result.price is None:
+        return _Cleared(None, 0, None, None, demand, supply, orders=len(book), fills=0)
+    price = grid.decimal(result.price)
+    assert result.low is not None
+    assert result.high is not None
+    where = np.flatnonzero(result.filled)
+    order_ids, units = book.ids[where], result.filled[where]
+    if log.isEnabledFor(logging.DEBUG):
+        for order_id, filled in zip(order_ids.tolist(), units.tolist(), strict=True):
+            log.debug(
+                "order filled",
+                extra={
+                    "round_id": round_.pk,
+                    "order_id": order_id,
+                    "units": filled,
+                    "price": str(price),
+                },
+            )
+    written = clearing_sql.fills_write(price=price, order_ids=order_ids, units=units)
+    feed.fills_announce_sql(round_=round_)
+    return _Cleared(
+        price,
+        result.volume,
+        grid.decimal(result.low),
+        grid.decimal(result.high),
+        demand,
+        supply,
+        orders=len(book),
+        fills=written,
+    )
+
+
+def _order_states_write(round_: Round) -> None:
+    """Every order still open: filled, partial or unfilled by its fill (one statement)."""
+    if connection.vendor == "postgresql":
+        clearing_sql.order_states_write(round_)
+        return
     fills = Fill.objects.filter(order_id=OuterRef("pk"))
     Order.objects.filter(round=round_, state=Order.State.OPEN).update(
         state=Case(
@@ -135,23 +251,6 @@ def round_clear(*, round_id: int, in_session: bool = False) -> bool:
             default=Value("unfilled"),
         )
     )
-    round_.state = State.CLEARED
-    round_.price, round_.volume = result.price, result.volume
-    round_.price_low, round_.price_high = result.low, result.high
-    round_.demand, round_.supply = _curve(result.demand), _curve(result.supply)
-    round_.cleared_at = timezone.now()
-    round_.save()
-    log.info(
-        "round cleared",
-        extra={
-            "round_id": round_id,
-            "price": str(result.price),
-            "volume": result.volume,
-            "orders": len(book),
-            "fills": len(result.fills),
-        },
-    )
-    return True
 
 
 def _record_fills(
@@ -178,9 +277,10 @@ def _record_fills(
                     "price": str(price),
                 },
             )
+    public_ids = new_public_ids(len(result.fills))
     rows = [
         (
-            new_public_id(),
+            public_id,
             order_id,
             round_.pk,
             divisions[order_id],
@@ -189,7 +289,7 @@ def _record_fills(
             price,
             amounts.get(order_id, price * units),
         )
-        for order_id, units in result.fills.items()
+        for public_id, (order_id, units) in zip(public_ids, result.fills.items(), strict=True)
     ]
     feed.fills_announce(round_=round_, rows=rows)
     if connection.vendor == "postgresql":  # COPY: ten times faster than INSERT for big rounds
@@ -213,14 +313,17 @@ def round_settle(*, round_id: int, in_session: bool = False) -> bool:
     if round_.state != State.CLEARED or (round_.session_round_id is not None and not in_session):
         return False  # a session's round settles with its session (services/sessions.py)
     market = round_.market
-    legs = _settlement_legs(round_, market)
+    legs = _settlement_legs(round_, market)  # their accounts locked, balances read
     if legs:
         ledger.transaction_post(
             reason=LedgerTransaction.Reason.TRADE,
             legs=legs,
             reference=round_,
-            memo=f"Settlement of {round_}: {round_.volume} at {round_.price}",
+            memo=memos.round_settlement(
+                round_.market.name, round_.number, round_.volume, round_.price
+            ),
             key=f"round:{round_.pk}:settle",
+            locked={leg.account.pk: leg.account for leg in legs},
         )
     round_.state = State.SETTLED
     round_.settled_at = timezone.now()
@@ -232,6 +335,8 @@ def round_settle(*, round_id: int, in_session: bool = False) -> bool:
 
 
 def _settlement_legs(round_: Round, market: Market) -> list[ledger.Leg]:
+    """The legs, their accounts locked FOR UPDATE with their balances (one query for all of
+    them once they exist)."""
     credits, units = ledger.credits_asset(), market.asset
     escrow = (
         Order.objects.filter(round=round_)
@@ -262,12 +367,9 @@ def _settlement_legs(round_: Round, market: Market) -> list[ledger.Leg]:
         else:
             moves[(row["division_id"], credits.pk, avail)] += row["credits"]
             moves[(row["division_id"], units.pk, avail)] -= row["units"]
-    assets = {credits.pk: credits, units.pk: units}
-    return [
-        ledger.Leg(ledger.account_by_id(division_id, assets[asset_id], kind), amount)
-        for (division_id, asset_id, kind), amount in sorted(moves.items())
-        if amount != 0
-    ]
+    wanted = sorted(key for key, amount in moves.items() if amount != 0)
+    accounts = ledger.division_accounts_for_update(wanted)
+    return [ledger.Leg(accounts[key], moves[key]) for key in wanted]
 
 
 @transaction.atomic
@@ -287,7 +389,7 @@ def round_cancel(*, round_id: int, state: str = State.CANCELLED, by: object = No
             market=market,
             delta=-order.escrow,
             by=by,
-            memo=f"Escrow released: {round_} {state}",
+            memo=memos.round_escrow_released(market.name, round_.number, state),
         )
     round_.state = state
     round_.save(update_fields=["state"])

@@ -24,7 +24,7 @@ from ledger import services as ledger
 from ledger.models import Account, Asset, LedgerTransaction
 from oversight.services import health
 
-from .. import clearing
+from .. import clearing, memos
 from ..locks import round_for_update
 from ..models import Bundle, BundleFill, Fill, Order, Round, SessionRound
 from ..session_clearing import Bundle as EngineBundle
@@ -251,7 +251,7 @@ def session_round_settle_with_bundles(*, session_round: SessionRound) -> None:
             reason=LedgerTransaction.Reason.TRADE,
             legs=legs,
             reference=session_round,
-            memo=f"Settlement of {session_round}",
+            memo=memos.session_round_settlement(session_round.session.name, session_round.number),
             key=f"session-round:{session_round.pk}:settle",
         )
     now = timezone.now()

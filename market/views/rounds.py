@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from .. import roles
+from ..selectors import bundles as bundle_selectors
 from ..selectors import markets as market_selectors
 from ..selectors.live import FINAL, live_context
 from ..selectors.orders import round_result
@@ -22,6 +23,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "division": division,
         "curves_chart": market_selectors.curves_chart(round_) if round_.has_result else None,
         "curve_rows": market_selectors.curve_rows(round_) if round_.has_result else [],
+        "bundle_legs": bundle_selectors.round_bundle_legs(round_id=round_.pk, user=request.user),
         "live": live_context(scope="round", key=str(round_id), poll=round_.state not in FINAL),
     }
     return render(request, "market/round.html", context)

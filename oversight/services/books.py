@@ -39,3 +39,21 @@ def book_store(
         guarantees=dict(guarantees or {}),
         orders=len(rows),
     )
+
+
+def book_store_columns(
+    *, round_: Round, columns: Mapping[str, list[Any]], guarantees: Mapping[str, Any] | None = None
+) -> ClearingInputs:
+    """``book_store`` for a book already in ``book_to_columns``' form (the settling worker's
+    column path builds it from its arrays, without an object per order)."""
+    params = params_of(round_)
+    return ClearingInputs.objects.create(
+        round=round_,
+        rule=params.rule,
+        tick=params.tick,
+        floor=params.floor,
+        cap=params.cap,
+        book=dict(columns),
+        guarantees=dict(guarantees or {}),
+        orders=len(columns["id"]),
+    )

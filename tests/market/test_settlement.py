@@ -180,7 +180,10 @@ def test_two_workers_finishing_one_round_settle_it_once():
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(results) == [(False, False), (True, True)]
+    # one worker clears and one settles; not always the same one (the clearing worker's
+    # after-commit hooks may let the other reach the settlement first)
+    assert sorted(cleared for cleared, _ in results) == [False, True]
+    assert sorted(settled for _, settled in results) == [False, True]
     assert LedgerTransaction.objects.filter(reason="trade").count() == 1
     assert holdings(buyer)["units"] == (5, 0)
     assert_ledger_reconciles()

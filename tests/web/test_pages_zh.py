@@ -135,7 +135,15 @@ def test_orders_round_order_and_ledger_read_in_chinese(client, scene):
     for text in ("How the price was set", "Clearing price", "Your orders in this round"):
         assert text not in round_page
     ledger = get_zh(client, "/ledger/")
-    for text in ("账本对账单", "可用", "余额", "导出 CSV", "时间（UTC+8）", "+1,000.00"):
+    for text in (
+        "账本对账单",
+        "可用",
+        "余额",
+        "导出 CSV",
+        "时间（UTC+8）",
+        "+1,000.00",
+        f"订单 {order}",
+    ):
         assert text in ledger, text
     for text in ("Ledger statement", "Held in escrow", "Export CSV", "When (UTC"):
         assert text not in ledger

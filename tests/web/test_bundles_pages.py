@@ -1,0 +1,154 @@
+"""Bundle pages: place a bundle with several legs, see its legs, state and outcome (which leg
+made it too expensive and the limit that would have been accepted), cancel it; the round
+page shows bundle fills per leg; everything in 简体中文 too."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from market import tasks
+from market.models import Bundle, Market, Round, Session, SessionRound
+from market.selectors import division_holdings
+from market.services import bundles, sessions
+from market.services.bundles import LegInput
+from tests import factories
+from tests.web.test_pages_zh import english_left, get_zh
+
+
+@pytest.fixture
+def scene(management):
+    session = sessions.session_save(
+        user=management, session=Session(name="Next week", slug="next-week")
+    )
+    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
+    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
+    sessions.session_rounds_tick()
+    session_round = SessionRound.objects.get()
+    rounds = {r.market_id: r for r in Round.objects.filter(session_round=session_round)}
+    lead = factories.trader(Decimal("100.00"))
+    return session_round, rounds[gpu.pk], rounds[tok.pk], lead
+
+
+def credits_of(lead):
+    holding = next(
+        h for h in division_holdings(division=lead.membership.division) if h.asset.is_credits
+    )
+    return holding.available, holding.held
+
+
+def test_a_lead_places_a_bundle_with_two_legs_and_cancels_it(client, scene):
+    session_round, gpu, tok, lead = scene
+    client.force_login(lead)
+    listing = client.get("/bundles/").content.decode()
+    assert f"/session-rounds/{session_round.pk}/bundles/new/" in listing
+    # when
+    response = client.post(
+        f"/session-rounds/{session_round.pk}/bundles/new/",
+        {
+            "limit": "40.00",
+            "leg_0_market": str(gpu.market_id),
+            "leg_0_side": "buy",
+            "leg_0_quantity": "10",
+            "leg_2_market": str(tok.market_id),
+            "leg_2_side": "buy",
+            "leg_2_quantity": "5",
+        },
+        follow=True,
+    )
+    # then
+    bundle = Bundle.objects.get()
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == f"/bundles/{bundle.public_id}/"
+    assert gpu.market.name in page
+    assert tok.market.name in page
+    assert "Known when the session round clears." in page
+    assert credits_of(lead) == (Decimal("60.00"), Decimal("40.00"))
+    cancelled = client.post(f"/bundles/{bundle.public_id}/cancel/", follow=True)
+    assert "its escrow is released" in cancelled.content.decode()
+    assert credits_of(lead) == (Decimal("100.00"), 0)
+
+
+def test_a_refusal_is_shown_under_the_leg_it_names(client, scene):
+    session_round, gpu, _, lead = scene
+    client.force_login(lead)
+    response = client.post(
+        f"/session-rounds/{session_round.pk}/bundles/new/",
+        {"limit": "40.00", "leg_1_market": str(gpu.market_id), "leg_1_quantity": "５"},
+    )
+    assert response.status_code == 200
+    assert "digits 0-9" in response.content.decode()
+    response = client.post(
+        f"/session-rounds/{session_round.pk}/bundles/new/",
+        {"limit": "400.00", "leg_1_market": str(gpu.market_id), "leg_1_quantity": "5"},
+    )
+    assert "Insufficient funds" in response.content.decode()
+    assert Bundle.objects.count() == 0
+
+
+def test_others_cannot_see_or_cancel_it_and_members_without_rights_cannot_place(
+    client, scene, other_lead, member
+):
+    session_round, gpu, _, lead = scene
+    bundle = bundles.bundle_place(
+        user=lead,
+        session_round_id=session_round.pk,
+        limit="5.00",
+        legs=[LegInput(gpu.market_id, "buy", 1)],
+    )
+    client.force_login(other_lead)
+    assert client.get(f"/bundles/{bundle.public_id}/").status_code == 404
+    assert client.post(f"/bundles/{bundle.public_id}/cancel/").status_code == 404
+    client.force_login(member)
+    assert client.get(f"/session-rounds/{session_round.pk}/bundles/new/").status_code == 403
+    assert Bundle.objects.get().state == "open"
+
+
+def test_a_rejected_bundle_explains_itself_and_the_round_page_shows_its_legs(client, scene):
+    session_round, gpu, tok, lead = scene
+    for round_, units, limit in ((gpu, 10, "2.00"), (tok, 5, "3.00")):
+        seller = factories.trader(Decimal(0), units=units, asset=round_.market.asset)
+        factories.ask(seller, round_, units, limit)
+    rejected = bundles.bundle_place(
+        user=lead,
+        session_round_id=session_round.pk,
+        limit="30.00",
+        legs=[LegInput(gpu.market_id, "buy", 10), LegInput(tok.market_id, "buy", 5)],
+    )
+    sessions.session_rounds_tick(now=session_round.closes_at + timedelta(seconds=1))
+    tasks.session_round_finish(session_round.pk)
+    client.force_login(lead)
+    page = client.get(f"/bundles/{rejected.public_id}/").content.decode()
+    assert f"The leg in {gpu.market.name} made it too expensive" in page
+    assert "A limit of 35.00 would have been accepted." in page
+    assert "Bundle legs in this round" in client.get(f"/rounds/{gpu.pk}/").content.decode()
+    zh = get_zh(client, f"/bundles/{rejected.public_id}/")
+    assert "35.00" in zh
+    names = (
+        lead.membership.division.name,
+        lead.username,
+        gpu.market.name,
+        tok.market.name,
+        gpu.market.asset.unit,
+        str(session_round.session),
+    )
+    assert english_left(zh, *names) == []
+
+
+def test_an_accepted_bundles_fills_show_per_leg(client, scene):
+    session_round, gpu, tok, lead = scene
+    seller = factories.trader(Decimal(0), units=10, asset=gpu.market.asset)
+    factories.ask(seller, gpu, 10, "2.00")
+    accepted = bundles.bundle_place(
+        user=lead,
+        session_round_id=session_round.pk,
+        limit="30.00",
+        legs=[LegInput(gpu.market_id, "buy", 10)],
+    )
+    sessions.session_rounds_tick(now=session_round.closes_at + timedelta(seconds=1))
+    tasks.session_round_finish(session_round.pk)
+    client.force_login(lead)
+    page = client.get(f"/bundles/{accepted.public_id}/").content.decode()
+    assert "Accepted: its legs cost 20.00 credits net" in page
+    round_page = client.get(f"/rounds/{gpu.pk}/").content.decode()
+    assert "10 at 2.00 (20.00 credits)" in round_page

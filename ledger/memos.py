@@ -22,6 +22,7 @@ MEMOS = [
     gettext_noop("%(market)s · round %(number)s"),
     gettext_noop("Capacity of %(window)s"),
     gettext_noop("%(division)s: %(units)s of %(window)s consumed (%(usage)s)"),
+    gettext_noop("%(window)s: %(units)s units consumed by %(count)s usage record(s) (%(usage)s)"),
     gettext_noop("Overage charge of %(usage)s: %(units)s units"),
     gettext_noop("%(units)s unused units of %(window)s expired"),
     gettext_noop("Share of revenue %(reference)s (%(division)s): %(amount)s"),

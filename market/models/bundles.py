@@ -39,32 +39,53 @@ class Bundle(models.Model):
         MARKET_STOPPED = "market_stopped", _("A leg's market was halted before clearing")
 
     public_id = models.CharField(
-        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+        _("public id"), max_length=LENGTH, unique=True, default=new_public_id, editable=False
     )
     session_round = models.ForeignKey(
-        SessionRound, on_delete=models.PROTECT, related_name="bundles"
+        SessionRound,
+        on_delete=models.PROTECT,
+        related_name="bundles",
+        verbose_name=_("session round"),
     )
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="bundles"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="bundles",
+        verbose_name=_("division"),
     )
     limit = models.DecimalField(
-        max_digits=20, decimal_places=2, help_text=_("The most net credits the package may cost.")
+        _("limit"),
+        max_digits=20,
+        decimal_places=2,
+        help_text=_("The most net credits the package may cost."),
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
-    seq = models.BigIntegerField(default=0, help_text="Time priority among equal bundles.")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    seq = models.BigIntegerField(
+        _("time priority"), default=0, help_text=_("Time priority among equal bundles.")
+    )
     placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("placed by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # the outcome, written when the session round clears
-    reason = models.CharField(max_length=30, choices=Reason.choices, blank=True)
-    cost = models.DecimalField(max_digits=30, decimal_places=2, null=True, blank=True)
-    paradoxical = models.BooleanField(default=False)
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices, blank=True)
+    cost = models.DecimalField(_("cost"), max_digits=30, decimal_places=2, null=True, blank=True)
+    paradoxical = models.BooleanField(_("paradoxically rejected"), default=False)
     binding_market = models.ForeignKey(
-        Market, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Market,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("binding market"),
     )
-    limit_needed = models.DecimalField(max_digits=30, decimal_places=2, null=True, blank=True)
+    limit_needed = models.DecimalField(
+        _("limit needed"), max_digits=30, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -87,8 +87,8 @@ def _build() -> World:
     from events.services import subscription_create
     from ledger import services as ledger
     from market import roles
-    from market.models import Fill, Market, Session
-    from market.services import rounds, tokens
+    from market.models import Fill, Market, Session, SessionRound
+    from market.services import bundles, rounds, sessions, tokens
     from notifications.services import notifications_fan_out
     from oversight.models import Guarantee, HealthAlert, PositionLimit
     from tests import factories
@@ -192,7 +192,23 @@ def _build() -> World:
     HealthAlert.objects.create(
         kind=HealthAlert.Kind.NO_TRADE, threshold=Decimal("0.50"), set_by=management
     )
-    Session.objects.create(name="周一场次", slug="monday")
+    # a session round of two markets, open, with a bundle of 千问's lead
+    session = sessions.session_save(
+        user=management, session=Session(name="周一场次", slug="monday")
+    )
+    gpu_market, token_market = factories.MarketFactory(), factories.MarketFactory()
+    Market.objects.filter(pk__in=[gpu_market.pk, token_market.pk]).update(session=session)
+    sessions.session_rounds_tick()
+    session_round = SessionRound.objects.get(session=session)
+    bundle = bundles.bundle_place(
+        user=lead,
+        session_round_id=session_round.pk,
+        limit="50.00",
+        legs=[
+            bundles.LegInput(gpu_market.pk, "buy", 2),
+            bundles.LegInput(token_market.pk, "buy", 3),
+        ],
+    )
     subscription_create(user=lead, url="https://hooks.example.com/tokenhub")
     issued = tokens.token_create(user=lead, name="交易机器人", scopes=["read", "trade"])
     preferences_set(user=lead, language="zh-hans", email_notifications=True)
@@ -211,6 +227,8 @@ def _build() -> World:
         "division": app,
         "markets": Market.objects.count(),
         "token": issued.secret,
+        "session_round": session_round,
+        "bundle": bundle,
     }
     world.names = _names()
     return world
@@ -355,6 +373,8 @@ KWARGS = {
     "division_id": lambda w, page: w.objects["division"].pk,
     "object_id": lambda w, page: _first_pk(page.model, w),
     "id": lambda w, page: w.users["lead"].pk,
+    "session_round_id": lambda w, page: w.objects["session_round"].pk,
+    "bundle_id": lambda w, page: w.objects["bundle"].public_id,
     "app_label": lambda w, page: page.app_label,
 }
 

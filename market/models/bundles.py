@@ -111,10 +111,14 @@ class Bundle(models.Model):
 class BundleLeg(models.Model):
     """One leg: units bought or sold in one market's round of the bundle's session round."""
 
-    bundle = models.ForeignKey(Bundle, on_delete=models.CASCADE, related_name="legs")
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="bundle_legs")
-    side = models.CharField(max_length=4, choices=Side.choices)
-    quantity = models.PositiveIntegerField()
+    bundle = models.ForeignKey(
+        Bundle, on_delete=models.CASCADE, related_name="legs", verbose_name=_("bundle")
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="bundle_legs", verbose_name=_("round")
+    )
+    side = models.CharField(_("side"), max_length=4, choices=Side.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
         ordering = ["bundle", "id"]
@@ -143,17 +147,24 @@ class BundleFill(models.Model):
     """An accepted bundle's leg, filled in full at its market's clearing price."""
 
     public_id = models.CharField(
-        max_length=LENGTH, unique=True, default=new_public_id, editable=False
+        _("public id"), max_length=LENGTH, unique=True, default=new_public_id, editable=False
     )
-    leg = models.OneToOneField(BundleLeg, on_delete=models.PROTECT, related_name="fill")
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="bundle_fills")
+    leg = models.OneToOneField(
+        BundleLeg, on_delete=models.PROTECT, related_name="fill", verbose_name=_("bundle leg")
+    )
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="bundle_fills", verbose_name=_("round")
+    )
     division = models.ForeignKey(
-        "divisions.Division", on_delete=models.PROTECT, related_name="bundle_fills"
+        "divisions.Division",
+        on_delete=models.PROTECT,
+        related_name="bundle_fills",
+        verbose_name=_("division"),
     )
-    side = models.CharField(max_length=4, choices=Side.choices)
-    quantity = models.PositiveIntegerField()
-    price = models.DecimalField(max_digits=20, decimal_places=2)
-    amount = amount_field(help_text="price × quantity in credits")
+    side = models.CharField(_("side"), max_length=4, choices=Side.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    price = models.DecimalField(_("price"), max_digits=20, decimal_places=2)
+    amount = amount_field(verbose_name=_("amount"), help_text=_("price × quantity in credits"))
 
     class Meta:
         ordering = ["round", "id"]

@@ -25,7 +25,9 @@ class Cluster:
     port: int = 8071
     web: int = 3
     workers: int = 3
-    broker: str = "redis://127.0.0.1:6379/13"
+    # several people benchmarking on one machine each give their own Redis databases
+    broker: str = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/13")
+    cache: str = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/11")
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     @property
@@ -48,7 +50,7 @@ class Cluster:
             "API_RATE_TRADE": "1000000/minute",
             "LOG_LEVEL": "WARNING",
             "CONN_MAX_AGE": "60",
-            "CACHE_URL": "redis://127.0.0.1:6379/11",
+            "CACHE_URL": self.cache,
             "TOKENHUB_VAR": f"/tmp/{self.database}-var",
         }
 

@@ -33,9 +33,11 @@ def seed(clients: int) -> tuple[list[str], list[str], list[str], str, str]:
 
     from chain.models import Series
     from chain.services import windows
+    from divisions.models import Division
+    from ledger import services as ledger
     from market import roles
-    from market.models import Division, Membership
-    from market.services import ledger, tokens
+    from market.models import Membership
+    from market.services import tokens
 
     roles.ensure_role_groups()
     platform = Group.objects.get(name=roles.PLATFORM)
@@ -85,7 +87,7 @@ def main() -> None:
     parser.add_argument("--web", type=int, default=3)
     parser.add_argument("--batch", type=int, nargs="+", default=[1, 20])
     args = parser.parse_args()
-    cluster = Cluster(database="tokenhub_h6_meter", port=8076, web=args.web, workers=0)
+    cluster = Cluster(database="tokenhub_meter", port=8076, web=args.web, workers=0)
     cluster.prepare()
     secrets, slugs, readers, window, used_at = seed(args.clients)
     cluster.start(beat=False)

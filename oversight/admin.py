@@ -67,10 +67,10 @@ class PositionLimitAdmin(ManagedRuleAdmin):
 
 @admin.register(Guarantee)
 class GuaranteeAdmin(ManagedRuleAdmin):
-    list_display = ["market", "division", "units", "price", "set_by", "updated_at"]
-    list_filter = ["market", "division"]
-    list_select_related = ["market", "division", "set_by"]
-    fields = ["market", "division", "units", "price", "reason", *RULE_READ_ONLY]
+    list_display = ["market", "series", "division", "units", "price", "set_by", "updated_at"]
+    list_filter = ["market", "series", "division"]
+    list_select_related = ["market", "series", "division", "set_by"]
+    fields = ["market", "series", "division", "units", "price", "reason", *RULE_READ_ONLY]
 
 
 @admin.register(GuaranteeDelivery)

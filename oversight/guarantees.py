@@ -30,6 +30,11 @@ window this market trades) and optionally a price ``g_d`` set by management.
    cap)]``, so no buyer pays above its limit and no seller receives below its ask.
 7. **Fills.** An order's fill is its carved units plus its auction units; its credits are
    ``p_d`` per carved unit (the unit's buyer ``d``) plus ``P`` per auction unit.
+8. **Rulings.** Carved units are priced by management's rule, not by the auction: a pricing
+   ruling re-prices or voids only a fill's auction units, at ``P`` (the fill's recorded price);
+   a fill made only of guaranteed units cannot be re-priced or voided
+   (``arbitration.services.remedies``, which finds each fill's carved units by clearing the
+   round's kept book again).
 
 Units bought always equal units sold and credits paid equal credits received. The round's
 published price is ``P``; when only guaranteed units trade it is the lowest ``p_d``. The
@@ -70,6 +75,7 @@ class GuaranteedClearing:
     auction: clearing.Clearing
     delivered: dict[int, int] = field(default_factory=dict)
     prices: dict[int, Decimal] = field(default_factory=dict)
+    carved: dict[int, int] = field(default_factory=dict)  # order id: its guaranteed units
 
 
 def _bid_key(o: BookOrder) -> tuple[Decimal, int, int]:
@@ -221,11 +227,13 @@ def _result(
     fills: dict[int, int] = defaultdict(int)
     amounts: dict[int, Decimal] = defaultdict(Decimal)
     delivered: dict[int, int] = defaultdict(int)
+    carved: dict[int, int] = defaultdict(int)
     for bid, ask, units in matched:
         unit_price = prices[bid.division]
         for order in (bid, ask):
             fills[order.id] += units
             amounts[order.id] += unit_price * units
+            carved[order.id] += units
         delivered[bid.division] += units
     for order_id, units in auction.fills.items():
         key = cast(int, order_id)
@@ -243,4 +251,5 @@ def _result(
         auction=auction,
         delivered=dict(delivered),
         prices=prices,
+        carved=dict(carved),
     )

@@ -1,7 +1,8 @@
 """Position limits checked when a bid is placed or grows; refusals name the limit.
 
 One statement on the placement path finds the division's limit in the market (its own, else
-the market-wide one) together with its open bids in the round; without a limit that is all it
+the market-wide one; without either, the same two on the series whose window the market
+trades) together with its open bids in the round; without a limit that is all it
 costs. Placements of one division in one round already queue on an advisory lock
 (``market.locks.round_for_share``), so two bids cannot both slip under a limit; a change takes
 the same lock before it counts.
@@ -24,8 +25,10 @@ _LIMIT = (
     "SELECT l.max_buy_per_round, l.max_hold, (SELECT COALESCE(SUM(o.quantity), 0)"
     " FROM market_order o WHERE o.round_id = %s AND o.division_id = %s AND o.side = 'buy'"
     " AND o.state = 'open' AND o.id <> %s)"
-    " FROM oversight_positionlimit l WHERE l.market_id = %s"
-    " AND (l.division_id = %s OR l.division_id IS NULL) ORDER BY l.division_id IS NULL LIMIT 1"
+    " FROM oversight_positionlimit l WHERE (l.market_id = %s OR l.series_id ="
+    " (SELECT w.series_id FROM chain_window w WHERE w.market_id = %s))"
+    " AND (l.division_id = %s OR l.division_id IS NULL)"
+    " ORDER BY l.market_id IS NULL, l.division_id IS NULL LIMIT 1"
 )
 
 
@@ -43,7 +46,8 @@ class Standing:
 
 
 def _standing(round_: Round, division_id: int, order_id: int | None) -> Standing | None:
-    params = [round_.pk, division_id, order_id or 0, round_.market_id, division_id]
+    params = [round_.pk, division_id, order_id or 0, round_.market_id, round_.market_id]
+    params.append(division_id)
     with connection.cursor() as cursor:
         cursor.execute(_LIMIT, params)
         row = cursor.fetchone()

@@ -69,4 +69,7 @@ def market_health(request: HttpRequest) -> HttpResponse:
     except MarketError as error:
         raise _refusing(error) from None
     charts = [(view, view.chart, f"health-{view.market.pk}") for view in health.markets]
-    return render(request, "oversight/health.html", {"health": health, "charts": charts})
+    used = health.utilisation.series if health.utilisation else []
+    use_charts = [(use, use.chart, f"utilisation-{use.series_id}") for use in used]
+    context = {"health": health, "charts": charts, "use_charts": use_charts}
+    return render(request, "oversight/health.html", context)

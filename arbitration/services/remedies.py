@@ -4,6 +4,10 @@ Re-pricing and voiding work per unit of a fill. A uniform-price round has no bil
 matches, so the disputed units are matched to the counterparties' fills on the other side pro
 rata to their quantity (whole units, largest remainder, ties by fill id). Each unit of a fill
 can be re-priced or voided by one standing ruling only.
+
+Units a fill got under a guaranteed minimum (``oversight/guarantees.py``) were priced by
+management's rule, not by the auction, and its credits for them are not ``price`` per unit:
+a ruling re-prices or voids only a fill's auction units, which are all at ``fill.price``.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +21,7 @@ from ledger import services as ledger
 from ledger.models import Account, Asset
 from market.errors import InvalidState, MarketError
 from market.models import Fill, Side
+from oversight.selectors.guarantees import guaranteed_units
 from tokenhub import formatting as fmt
 
 from ..models import Dispute, Party, Ruling, RulingEffect
@@ -156,6 +161,7 @@ def fill_lines(dispute: Dispute, decision: Decision, previous: Ruling | None) ->
         )
     counterparties = dispute.parties.filter(role=Party.Role.COUNTERPARTY).values("division")
     lines: list[Line] = []
+    carved = guaranteed_units(round_id=dispute.round_id)  # order id: its guaranteed units
     for side in sorted({f.side for f in mine}):
         own = [f for f in mine if f.side == side]
         other = list(
@@ -164,6 +170,18 @@ def fill_lines(dispute: Dispute, decision: Decision, previous: Ruling | None) ->
             .order_by("id")
         )
         taken = _units_taken(own + other, previous)
+        for fill in own + other:
+            taken[fill.pk] = taken.get(fill.pk, 0) + carved.get(fill.order_id, 0)
+        auctioned = [f for f in own if carved.get(f.order_id, 0) < f.quantity]
+        if not auctioned or (dispute.fill_id is not None and len(auctioned) < len(own)):
+            raise InvalidState(
+                _(
+                    "Fill %(fill)s was delivered under a guaranteed minimum at management's "
+                    "price; a ruling cannot re-price or void it."
+                )
+                % {"fill": own[0].public_id}
+            )
+        own = auctioned  # a round's fills: those with auction units
         for fill in own:
             if taken.get(fill.pk, 0) >= fill.quantity:
                 raise InvalidState(

@@ -157,7 +157,6 @@ def usage_batch_record(
     accounts = _lock_accounts(records, divisions, windows)
     # The accounts are locked: their balances change only through this batch from here on.
     left = posting.balances(accounts.values())
-    sinks = {w.pk: posting.issuance(asset=w.asset) for w in windows.values()}
     earlier = UsageRecord.objects.in_bulk(
         [r.external_id for r in records], field_name="external_id"
     )
@@ -179,10 +178,11 @@ def usage_batch_record(
         elif errors:
             continue  # the batch is refused: book nothing more, but name every bad record
         else:
-            record = _book(usage, division, window, accounts, left, sinks[window.pk], by)
+            record = _priced(usage, division, window, accounts, left, by)
             outcomes.append(UsageOutcome(record, replayed=False))
     if errors:
         raise UsageRefused(errors)
+    _book([o.record for o in outcomes if not o.replayed], windows, accounts, by)
     return outcomes
 
 
@@ -215,39 +215,78 @@ def overage_price(window: Window) -> Decimal:
     return (base * window.series.overage_factor).quantize(CENT, ROUND_HALF_EVEN)
 
 
-def _book(
+def _priced(
     usage: UsageInput,
     division: Division,
     window: Window,
     accounts: dict[tuple[int, int], Account],
     left: dict[int, Decimal],
-    sink: Account,
     by: Any,
 ) -> UsageRecord:
+    """The record, not yet saved: what its units consume from what is left, the rest overage."""
     holding = accounts[(division.pk, window.asset_id)]
     consumed = min(usage.units, int(left[holding.pk]))
     overage = usage.units - consumed
     left[holding.pk] -= consumed
+    return UsageRecord(
+        external_id=usage.external_id, division=division, window=window,
+        units=usage.units, used_at=usage.used_at, consumed=consumed, overage=overage,
+        charge=overage * overage_price(window) if overage else Decimal("0.00"),
+        recorded_by=by,
+    )  # fmt: skip
+
+
+def _book(
+    records: list[UsageRecord],
+    windows: dict[str, Window],
+    accounts: dict[tuple[int, int], Account],
+    by: Any,
+) -> None:
+    """Save the batch's new records and post what they consumed and owe.
+
+    The consumption of a window is one ledger transaction per batch, posted last: it moves the
+    window's issuance account, a row every batch of that window updates and holds until it
+    commits (ledger/sql.py), so it is held only for that statement and the commit.
+    """
     try:  # no savepoint: a clash refuses the whole batch, which rolls back
-        record = UsageRecord.objects.create(
-            external_id=usage.external_id, division=division, window=window,
-            units=usage.units, used_at=usage.used_at, consumed=consumed, overage=overage,
-            charge=overage * overage_price(window) if overage else Decimal("0.00"),
-            recorded_by=by,
-        )  # fmt: skip
+        UsageRecord.objects.bulk_create(records)
     except IntegrityError:  # the same external id, other values, booked by a racing batch
         raise InvalidState(
-            _("The external id %(id)s is being booked by another request; retry.")
-            % {"id": usage.external_id}
+            _("An external id of this batch is being booked by another request; retry.")
         ) from None
-    if consumed:
-        posting.move(
-            reason=posting.Reason.CONSUME, source=holding,
-            target=sink, amount=Decimal(consumed),
-            locked={holding.pk: holding}, reference=record,
-            memo=f"{division}: {consumed} of {window} consumed ({usage.external_id})",
-            key=f"usage:{record.pk}:consume", by=by,
-        )  # fmt: skip
-    if record.charge:
-        debts.charge_collect(record=record, account=accounts[(division.pk, CREDITS)])
-    return record
+    for record in records:  # overage: its own postings, each keyed by what was paid before
+        if record.charge:
+            debts.charge_collect(record=record, account=accounts[(record.division_id, CREDITS)])
+    by_window: dict[int, list[UsageRecord]] = {}
+    for record in records:
+        if record.consumed:
+            by_window.setdefault(record.window_id, []).append(record)
+    for window in sorted(windows.values(), key=lambda w: w.pk):
+        consuming = by_window.get(window.pk)
+        if consuming:
+            _consume(window, consuming, accounts, by)
+
+
+def _consume(
+    window: Window,
+    records: list[UsageRecord],
+    accounts: dict[tuple[int, int], Account],
+    by: Any,
+) -> None:
+    """One `consume` transaction: each division's holding gives what its records used."""
+    used: dict[int, int] = {}
+    for record in records:
+        used[record.division_id] = used.get(record.division_id, 0) + record.consumed
+    holdings = {d: accounts[(d, window.asset_id)] for d in used}
+    total = sum(used.values())
+    legs = [(holdings[d], -Decimal(units)) for d, units in sorted(used.items())]
+    posting.post(
+        reason=posting.Reason.CONSUME,
+        legs=[*legs, (posting.issuance(asset=window.asset), Decimal(total))],
+        locked={a.pk: a for a in holdings.values()},
+        reference=window,
+        memo=f"{window}: {total} units consumed by {len(records)} usage record(s) "
+        f"({records[0].external_id}{' …' if len(records) > 1 else ''})",
+        key=f"usage:{records[0].pk}:consume",
+        by=by,
+    )

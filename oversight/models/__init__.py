@@ -4,6 +4,7 @@ from .books import ClearingInputs
 from .guarantees import Guarantee, GuaranteeDelivery
 from .health import AlertRaised, HealthAlert, RoundShare, RoundStats
 from .limits import PositionLimit
+from .utilisation import DivisionUtilisation, WindowUtilisation
 
 AUDITED: list[type] = [PositionLimit, Guarantee, HealthAlert]
 
@@ -11,10 +12,12 @@ __all__ = [
     "AlertRaised",
     "AUDITED",
     "ClearingInputs",
+    "DivisionUtilisation",
     "Guarantee",
     "GuaranteeDelivery",
     "HealthAlert",
     "PositionLimit",
     "RoundShare",
     "RoundStats",
+    "WindowUtilisation",
 ]

@@ -1,9 +1,10 @@
-"""Guaranteed minimums management grants (per market, i.e. per window), and their use."""
+"""Guaranteed minimums management grants (per market, i.e. per window, or per series: the
+same minimum in each of its windows), and their use."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .rules import ManagedRule
+from .rules import ManagedRule, market_or_series, series_field
 
 
 class Guarantee(ManagedRule):
@@ -13,9 +14,12 @@ class Guarantee(ManagedRule):
     market = models.ForeignKey(
         "market.Market",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="guarantees",
         verbose_name=_("market"),
     )
+    series = series_field()
     division = models.ForeignKey(
         "divisions.Division",
         on_delete=models.PROTECT,
@@ -40,6 +44,10 @@ class Guarantee(ManagedRule):
             models.UniqueConstraint(
                 fields=["market", "division"], name="guarantee_one_per_division"
             ),
+            models.UniqueConstraint(
+                fields=["series", "division"], name="guarantee_one_per_division_and_series"
+            ),
+            *market_or_series("guarantee"),
             models.CheckConstraint(
                 condition=models.Q(price__isnull=True) | models.Q(price__gte=0),
                 name="guarantee_price_not_negative",
@@ -49,7 +57,11 @@ class Guarantee(ManagedRule):
     def __str__(self) -> str:
         return str(
             _("%(division)s: %(units)s units guaranteed in %(market)s")
-            % {"division": self.division, "units": self.units, "market": self.market}
+            % {
+                "division": self.division,
+                "units": self.units,
+                "market": self.market or self.series,
+            }
         )
 
 

@@ -1,23 +1,29 @@
-"""Position limits management sets per market and division (SPEC §3 "optional position limits").
+"""Position limits management sets per market or series and division (SPEC §3 "optional
+position limits").
 
 A row without a division applies to every division of the market; a division's own row takes
-its place for that division. Limits bound bids only (what a division may buy and hold); the
-clearing rule itself is untouched: an order beyond a limit is refused when placed or changed.
+its place for that division. A row on a series applies to each of its windows' markets; any row
+on the window's own market takes the place of the series' rows. Limits bound bids only (what a
+division may buy and hold); the clearing rule itself is untouched: an order beyond a limit is
+refused when placed or changed.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .rules import ManagedRule
+from .rules import ManagedRule, market_or_series, series_field
 
 
 class PositionLimit(ManagedRule):
     market = models.ForeignKey(
         "market.Market",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="position_limits",
         verbose_name=_("market"),
     )
+    series = series_field()
     division = models.ForeignKey(
         "divisions.Division",
         on_delete=models.PROTECT,
@@ -55,6 +61,17 @@ class PositionLimit(ManagedRule):
                 condition=models.Q(division__isnull=True),
                 name="position_limit_one_market_wide",
             ),
+            models.UniqueConstraint(
+                fields=["series", "division"],
+                condition=models.Q(division__isnull=False),
+                name="position_limit_one_per_division_and_series",
+            ),
+            models.UniqueConstraint(
+                fields=["series"],
+                condition=models.Q(division__isnull=True),
+                name="position_limit_one_series_wide",
+            ),
+            *market_or_series("position_limit"),
             models.CheckConstraint(
                 condition=models.Q(max_buy_per_round__isnull=False)
                 | models.Q(max_hold__isnull=False),
@@ -64,4 +81,5 @@ class PositionLimit(ManagedRule):
 
     def __str__(self) -> str:
         who = self.division or _("every division")
-        return str(_("Position limit: %(who)s in %(market)s") % {"who": who, "market": self.market})
+        where = self.market or self.series
+        return str(_("Position limit: %(who)s in %(market)s") % {"who": who, "market": where})

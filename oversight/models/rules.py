@@ -22,3 +22,30 @@ class ManagedRule(models.Model):
 
     class Meta:
         abstract = True
+
+
+def market_or_series(prefix: str) -> list[models.BaseConstraint]:
+    """A rule set on a market or on a series (each of its windows' markets), never both."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(market__isnull=False, series__isnull=True)
+            | models.Q(market__isnull=True, series__isnull=False),
+            name=f"{prefix}_market_or_series",
+            violation_error_message=_("Choose a market or a series (not both)."),
+        )
+    ]
+
+
+def series_field() -> models.ForeignKey:
+    return models.ForeignKey(
+        "chain.Series",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("series"),
+        help_text=_(
+            "Instead of a market: applies to each window of the series; a rule set on the "
+            "window's own market takes its place."
+        ),
+    )

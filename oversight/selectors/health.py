@@ -25,6 +25,7 @@ from notifications.messages import describe
 
 from ..access import require_oversight
 from ..models import AlertRaised, HealthAlert, RoundShare, RoundStats
+from .utilisation import Utilisation, utilisation
 
 MONEY = DecimalField(max_digits=30, decimal_places=2)
 RECENT = 20
@@ -76,6 +77,7 @@ class Health:
     rulings: list[dict[str, Any]]
     alerts: list[str]
     raised: list[tuple[AlertRaised, str]] = field(default_factory=list)
+    utilisation: Utilisation | None = None
 
 
 def _shares(units: dict[int, int], names: dict[int, str]) -> tuple[int, tuple[str, Decimal] | None]:
@@ -89,11 +91,14 @@ def _shares(units: dict[int, int], names: dict[int, str]) -> tuple[int, tuple[st
 
 
 def market_health(*, user: Any, months: int = 12) -> Health:
-    """Every market's health since ``months`` ago, for management and auditors (12 queries)."""
+    """Every market's health since ``months`` ago, for management and auditors (15 queries)."""
     require_oversight(user)
     since = timezone.now() - timedelta(days=31 * months)
     stats = RoundStats.objects.filter(settled_at__gte=since)
-    markets = {m.pk: MarketHealth(m) for m in Market.objects.order_by("name")}
+    # a delivery window's market is shown once it settled a round in the period: a year of
+    # windows is thousands of markets, most of them long over
+    shown = Market.objects.filter(Q(window__isnull=True) | Q(pk__in=stats.values("market_id")))
+    markets = {m.pk: MarketHealth(m) for m in shown.order_by("name")}
     _daily(markets, stats)
     periods = _monthly(markets, stats, since)
     names = dict(Division.objects.values_list("pk", "name"))
@@ -111,14 +116,19 @@ def market_health(*, user: Any, months: int = 12) -> Health:
         disputes=_disputes(),
         rulings=_rulings(),
         alerts=_alerts(alerts, markets, stats, periods),
-        raised=_raised({pk: view.market.name for pk, view in markets.items()}),
+        raised=_raised({pk: view.market.name for pk, view in markets.items()}, since),
+        utilisation=utilisation(since=since),
     )
 
 
-def _raised(names: dict[int, str]) -> list[tuple[AlertRaised, str]]:
-    """The latest alerts raised at settlement (and sent to management and auditors), said as
-    their notification says them (one query)."""
-    rows = AlertRaised.objects.select_related("event", "round").order_by("-raised_at", "-id")
+def _raised(names: dict[int, str], since: datetime) -> list[tuple[AlertRaised, str]]:
+    """The period's latest alerts raised at settlement (and sent to management and auditors),
+    said as their notification says them (one query: their markets are among ``names``)."""
+    rows = (
+        AlertRaised.objects.filter(raised_at__gte=since)
+        .select_related("event", "round")
+        .order_by("-raised_at", "-id")
+    )
     return [(row, describe(row.event, names).text) for row in rows[:RECENT]]
 
 

@@ -9,8 +9,9 @@ from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
+from chain.models import Window
 from market import clearing
 from market.models import Round
 
@@ -22,19 +23,34 @@ from .limits import rule_remove, rule_save
 
 
 def guarantees_left(*, market_id: int) -> list[rule.Guarantee]:
-    """Each guarantee of the market less what earlier rounds delivered under it."""
+    """Each guarantee of the market (its own, else its series') less what earlier rounds of
+    the market delivered under it: a series' guarantee is the same minimum in each window."""
     used = dict(
         GuaranteeDelivery.objects.filter(round__market_id=market_id)
         .values("division_id")
         .annotate(units=Sum("units"))
         .values_list("division_id", "units")
     )
-    rows = Guarantee.objects.filter(market_id=market_id).values_list(
-        "division_id", "units", "price"
-    )
+    granted: dict[int, tuple[int, Decimal | None]] = {}
+    for division, units, price, on_market in guarantees_of(market_id=market_id):
+        if on_market or division not in granted:  # the market's own takes the series' place
+            granted[division] = (units, price)
     return [
         rule.Guarantee(division, max(units - used.get(division, 0), 0), price)
-        for division, units, price in rows
+        for division, (units, price) in sorted(granted.items())
+    ]
+
+
+def guarantees_of(*, market_id: int) -> list[tuple[int, int, Decimal | None, bool]]:
+    """(division, units, price, set on the market itself) of every guarantee applying to the
+    market: its own, and its series' when it trades a window (one query)."""
+    series = Window.objects.filter(market_id=market_id).values("series_id")
+    rows = Guarantee.objects.filter(Q(market_id=market_id) | Q(series_id__in=series))
+    return [
+        (division, units, price, market is not None)
+        for division, units, price, market in rows.order_by("market_id").values_list(
+            "division_id", "units", "price", "market_id"
+        )
     ]
 
 

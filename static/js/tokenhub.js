@@ -91,7 +91,7 @@
     });
   }
 
-  /* Charts: <canvas data-chart="history|curves" data-source="json-script-id">. */
+  /* Charts: <canvas data-chart="history|utilisation|curves" data-source="json-script-id">. */
   var INK = "#1b1f24", GRID = "#e5e7eb", BLUE = "#1d4ed8", ORANGE = "#c2410c", GREY = "#94a3b8";
 
   function axis(title, extra) {
@@ -133,6 +133,28 @@
               callback: function (value) { return format.format(new Date(value)); } } })
           },
           plugins: { tooltip: { callbacks: { title: function (items) { return items.length ? full.format(new Date(items[0].parsed.x)) : ""; } } } }
+        }
+      };
+    },
+    utilisation: function (d, canvas) {
+      var t = canvas.dataset;
+      var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { year: "numeric", month: "short", day: "numeric" });
+      return {
+        data: {
+          datasets: [
+            { type: "line", label: t.shareLabel || "Utilisation (%)", data: d.utilisation.map(function (p) { return { x: p.x, y: p.y === null ? null : Number(p.y) }; }),
+              borderColor: BLUE, backgroundColor: BLUE, yAxisID: "share", spanGaps: true, tension: 0, pointRadius: d.utilisation.length > 60 ? 1.5 : 3.5, order: 0 },
+            { type: "bar", label: t.consumedLabel || "Consumed", data: d.consumed, backgroundColor: "#15803d", yAxisID: "units", stack: "units", maxBarThickness: 24, order: 1 },
+            { type: "bar", label: t.expiredLabel || "Expired", data: d.expired, backgroundColor: GREY, yAxisID: "units", stack: "units", maxBarThickness: 24, order: 1 }
+          ]
+        },
+        options: {
+          scales: {
+            share: axis(t.shareAxis || "Consumed / delivered (%)", { position: "left", min: 0, suggestedMax: 100 }),
+            units: axis(t.unitsAxis || "Units", { position: "right", beginAtZero: true, stacked: true, grid: { drawOnChartArea: false } }),
+            x: axis(t.timeAxis || "Day", { type: "linear", offset: true, stacked: true, ticks: { color: INK, maxRotation: 0, autoSkip: true, maxTicksLimit: 7,
+              callback: function (value) { return format.format(new Date(value)); } } })
+          }
         }
       };
     },

@@ -7,16 +7,17 @@ from decimal import Decimal
 import pytest
 from django.db import connections
 from django.db.models import Sum
+from django.utils import timezone
 
 from chain.errors import UsageRefused
 from chain.models import UsageRecord
 from chain.services import debts, expiry, usage
 from ledger import services as ledger
-from ledger.models import Entry
+from ledger.models import Entry, LedgerTransaction
 from ledger.reconcile import differences
 from market.errors import NotAllowed
 from tests import factories
-from tests.chain.factories import SeriesFactory, platform_user, use, window_of
+from tests.chain.factories import SeriesFactory, current_window, platform_user, use, window_of
 from tokenhub.formatting import when
 
 
@@ -188,7 +189,9 @@ def test_eight_retries_of_one_batch_at_once_book_it_once():
     assert sum(not r.replayed for o in outcomes for r in o) == 10
     assert UsageRecord.objects.count() == 10
     assert units_of(app, window) == Decimal("70.00")
-    assert Entry.objects.filter(transaction__reason="consume").count() == 20
+    # one consumption posting for the batch: the division's holding gives 30, the window takes it
+    consumed = Entry.objects.filter(transaction__reason="consume").order_by("amount")
+    assert [e.amount for e in consumed] == [Decimal("-30.00"), Decimal("30.00")]
     assert ledger_sums_to_zero()
 
 
@@ -293,4 +296,30 @@ def test_usage_reported_late_is_booked_within_the_grace_period_and_refused_after
     # a retry of what was booked in time still replays
     assert use(platform, app, window, 30, "late-1", at=at, now=closed).replayed
     assert UsageRecord.objects.count() == 1
+    assert ledger_sums_to_zero()
+
+
+@pytest.mark.django_db
+def test_a_batch_over_two_windows_and_divisions_posts_one_consumption_per_window(platform):
+    first, second = current_window(), current_window()
+    app, lab = factories.DivisionFactory(), factories.DivisionFactory()
+    for division in (app, lab):
+        factories.stocked(division, first.asset, 10)
+        factories.stocked(division, second.asset, 10)
+    factories.funded(lab, Decimal("100.00"))
+    at = timezone.now() - timedelta(minutes=1)
+    batch = [
+        usage.UsageInput("b-1", app.slug, first.asset.code, 4, at),
+        usage.UsageInput("b-2", lab.slug, first.asset.code, 3, at),
+        usage.UsageInput("b-3", app.slug, second.asset.code, 2, at),
+        usage.UsageInput("b-4", app.slug, first.asset.code, 5, at),
+        usage.UsageInput("b-5", lab.slug, second.asset.code, 12, at),  # 2 beyond: overage
+    ]
+    outcomes = usage.usage_batch_record(by=platform, records=batch)
+    assert [(o.record.consumed, o.record.overage) for o in outcomes] == [
+        (4, 0), (3, 0), (2, 0), (5, 0), (10, 2)
+    ]  # fmt: skip
+    assert [units_of(d, w) for d in (app, lab) for w in (first, second)] == [1, 8, 7, 0]
+    assert credits_of(lab) == Decimal("94.00")  # 2 × 2.00 × 1.50 paid at once
+    assert LedgerTransaction.objects.filter(reason="consume").count() == 2
     assert ledger_sums_to_zero()

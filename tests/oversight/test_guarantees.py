@@ -1,11 +1,14 @@
 """Guaranteed minimums wired into clearing and settlement; what a division sees of them."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
 
-from market.errors import NotAllowed
+from arbitration import services as arbitration
+from arbitration.models import RulingEffect
+from market.errors import MarketError, NotAllowed
 from market.models import Fill, Order
 from market.selectors import asset_totals
 from oversight.models import ClearingInputs, Guarantee, GuaranteeDelivery
@@ -13,6 +16,7 @@ from oversight.selectors.replay import round_replay
 from oversight.services.guarantees import guarantee_save
 from tests import factories
 from tests.api.conftest import next_round_open
+from tests.arbitration.conftest import claim
 from tests.factories import ask, bid
 
 D = Decimal
@@ -104,3 +108,58 @@ def test_only_management_grants_guarantees_and_grants_are_audited(db, management
     guarantee = grant(management, market, division, 5, D("1.50"))
 
     assert LogEntry.objects.get_for_object(guarantee).get().action == LogEntry.Action.CREATE
+
+
+def _dispute(user, fill, arbiter, remedy):
+    dispute = arbitration.dispute_file(
+        user=user, claim=claim(claimed_remedy=remedy), fill_id=fill.pk
+    )
+    return arbitration.dispute_take(dispute_id=dispute.pk, by=arbiter)
+
+
+def _rule(dispute, arbiter, remedy, **decision):
+    return arbitration.dispute_rule(
+        dispute_id=dispute.pk,
+        by=arbiter,
+        decision=arbitration.Decision(remedy=remedy, reasons="Heard.", **decision),
+        nonce=uuid.uuid4(),
+    )
+
+
+def test_voiding_a_mixed_fill_undoes_only_its_auctioned_units_at_the_round_price(
+    outbid, management
+):
+    """The seller's 10 units went 4 to the guarantee at 3.00 and 6 to the auction at 3.50
+    (33.00 in all): a void gives back the 6 auctioned units' 21.00, to and from the rival
+    who bought them; the assistant's guaranteed units are not touched."""
+    round_, assistant, (mine, theirs, sold) = outbid
+    arbiter = factories.management_user()
+    seller_fill = Fill.objects.get(order=sold)
+    seller = factories.lead_of(seller_fill.division)
+    dispute = _dispute(seller, seller_fill, arbiter, "void")
+
+    ruling = _rule(dispute, arbiter, "void")
+
+    effects = {
+        e.division_id: (e.units, e.credits, e.unit_delta)
+        for e in RulingEffect.objects.filter(ruling=ruling)
+    }
+    assert effects == {
+        seller_fill.division_id: (6, D("-21.00"), 6),
+        theirs.division_id: (6, D("21.00"), -6),
+    }
+    assert all(total == 0 for total in asset_totals().values())
+
+
+def test_a_fill_made_only_of_guaranteed_units_cannot_be_re_priced(outbid, management):
+    round_, assistant, (mine, theirs, sold) = outbid
+    arbiter = factories.management_user()
+    dispute = _dispute(assistant, Fill.objects.get(order=mine), arbiter, "price_adjustment")
+
+    with pytest.raises(MarketError, match="delivered under a guaranteed minimum"):
+        arbitration.ruling_preview(
+            dispute=dispute,
+            decision=arbitration.Decision(
+                remedy="price_adjustment", reasons="Heard.", new_price=D("3.20")
+            ),
+        )

@@ -198,3 +198,22 @@ def test_a_buy_leg_is_held_to_the_markets_position_limit(session_round, manageme
         place(lead, session_round, "40.00", (gpu, "buy", 6), (tok, "buy", 1))
     assert Bundle.objects.count() == 0
     place(lead, session_round, "40.00", (gpu, "buy", 5), (tok, "buy", 1))
+
+
+def test_a_bundle_with_a_leg_in_a_halted_market_is_rejected_and_released(book, management):
+    from market.services import markets
+
+    gpu, tok, _, _ = book
+    session_round = gpu.session_round
+    buyer = factories.trader(Decimal(100))
+    bundle = place(buyer, session_round, "50.00", (gpu, "buy", 10), (tok, "buy", 5))
+    markets.market_halt(market_id=gpu.market_id, by=management, reason="Bad feed")
+    # when
+    assert finish(session_round) == "settled"
+    # then: the other market clears on its own; the bundle trades nowhere
+    bundle.refresh_from_db()
+    assert (bundle.state, bundle.reason) == ("rejected", "market_stopped")
+    assert holdings(buyer)["credits"] == (Decimal("100.00"), 0)
+    tok.refresh_from_db()
+    assert (tok.state, tok.volume) == ("settled", 0)
+    assert_ledger_reconciles()

@@ -1,0 +1,58 @@
+"""A lead places a bundle with two legs in real Chromium, sees it accepted once its session
+round clears, and the bundle pages fit a 390 px phone."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect
+
+from market import tasks
+from market.models import Market, Round, Session, SessionRound
+from market.services import sessions
+from tests import factories
+from tests.browser.test_phone import OVERFLOW, PHONE
+from tests.browser.test_trading import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def session_floor(db):
+    session = sessions.session_save(
+        user=factories.management_user(), session=Session(name="Next week", slug="next-week")
+    )
+    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
+    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
+    sessions.session_rounds_tick()
+    session_round = SessionRound.objects.get()
+    for market, units, limit in ((gpu, 10, "2.00"), (tok, 5, "3.00")):
+        seller = factories.trader(Decimal(0), units=units, asset=market.asset)
+        factories.ask(seller, Round.objects.get(market=market), units, limit)
+    buyer = factories.DivisionFactory(name="Consumer Assistant")
+    factories.funded(buyer, Decimal("100.00"))
+    return session_round, gpu, tok, factories.lead_of(buyer)
+
+
+def test_a_lead_places_a_two_leg_bundle_and_sees_it_accepted(live_server, browser, session_floor):
+    session_round, gpu, tok, lead = session_floor
+    page = browser.new_page(viewport=PHONE)
+    sign_in(page, live_server.url, lead)
+    page.goto(f"{live_server.url}/bundles/")
+    page.get_by_role("link", name="Place a bundle").click()
+    assert page.evaluate(OVERFLOW) == []
+    page.get_by_label("Limit for the whole bundle (credits)").fill("40.00")
+    page.locator("select[name=leg_0_market]").select_option(str(gpu.pk))
+    page.locator("input[name=leg_0_quantity]").fill("10")
+    page.locator("select[name=leg_1_market]").select_option(str(tok.pk))
+    page.locator("input[name=leg_1_quantity]").fill("5")
+    page.get_by_role("button", name="Place the bundle").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Bundle")
+    expect(page.locator("main")).to_contain_text("Known when the session round clears.")
+    assert page.evaluate(OVERFLOW) == []
+    # when the session round closes and clears
+    sessions.session_rounds_tick(now=session_round.closes_at + timedelta(seconds=1))
+    tasks.session_round_finish(session_round.pk)
+    page.reload()
+    expect(page.locator("main")).to_contain_text("Accepted: its legs cost 35.00 credits net")
+    assert page.evaluate(OVERFLOW) == []

@@ -52,7 +52,9 @@ def setup_django() -> None:
 def build(markets: int, per_day: int, divisions: int, seed: int) -> int:
     from django.utils import timezone
 
-    from market.models import Asset, Division, Market, Round
+    from divisions.models import Division
+    from ledger.models import Asset
+    from market.models import Market, Round
     from oversight.models import HealthAlert, RoundShare, RoundStats
 
     rng = random.Random(seed)
@@ -126,7 +128,9 @@ def build_windows(series: int, per_day: int, seed: int) -> int:
     from django.utils import timezone
 
     from chain.models import Series, Window
-    from market.models import Asset, Division, Market
+    from divisions.models import Division
+    from ledger.models import Asset
+    from market.models import Market
     from oversight.models import DivisionUtilisation, WindowUtilisation
 
     rng = random.Random(seed)

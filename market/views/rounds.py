@@ -23,7 +23,11 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         "division": division,
         "curves_chart": market_selectors.curves_chart(round_) if round_.has_result else None,
         "curve_rows": market_selectors.curve_rows(round_) if round_.has_result else [],
-        "bundle_legs": bundle_selectors.round_bundle_legs(round_id=round_.pk, user=request.user),
+        "bundle_legs": (  # only a session's rounds can have bundle legs
+            bundle_selectors.round_bundle_legs(round_id=round_.pk, user=request.user)
+            if round_.session_round_id is not None
+            else []
+        ),
         "live": live_context(scope="round", key=str(round_id), poll=round_.state not in FINAL),
     }
     return render(request, "market/round.html", context)

@@ -152,3 +152,40 @@ def test_an_accepted_bundles_fills_show_per_leg(client, scene):
     assert "Accepted: its legs cost 20.00 credits net" in page
     round_page = client.get(f"/rounds/{gpu.pk}/").content.decode()
     assert "10 at 2.00 (20.00 credits)" in round_page
+
+
+def test_a_lead_changes_a_bundles_limit_and_legs_in_the_browser(client, scene):
+    session_round, gpu, tok, lead = scene
+    bundle = bundles.bundle_place(
+        user=lead,
+        session_round_id=session_round.pk,
+        limit="40.00",
+        legs=[LegInput(gpu.market_id, "buy", 10)],
+    )
+    client.force_login(lead)
+    form = client.get(f"/bundles/{bundle.public_id}/change/").content.decode()
+    assert 'value="40.00"' in form
+    response = client.post(
+        f"/bundles/{bundle.public_id}/change/",
+        {
+            "limit": "25.00",
+            "leg_0_market": str(gpu.market_id),
+            "leg_0_side": "buy",
+            "leg_0_quantity": "4",
+            "leg_1_market": str(tok.market_id),
+            "leg_1_side": "buy",
+            "leg_1_quantity": "2",
+        },
+        follow=True,
+    )
+    assert f"Bundle {bundle.public_id} changed." in response.content.decode()
+    assert sorted(bundle.legs.values_list("quantity", flat=True)) == [2, 4]
+    assert credits_of(lead) == (Decimal("75.00"), Decimal("25.00"))
+
+
+def test_a_market_in_a_session_says_so_and_links_to_bundles(client, scene):
+    _, gpu, _, lead = scene
+    client.force_login(lead)
+    page = client.get(f"/markets/{gpu.market.slug}/").content.decode()
+    assert "This market trades in the session “Next week”" in page
+    assert 'href="/bundles/"' in page

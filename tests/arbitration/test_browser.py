@@ -58,7 +58,7 @@ def test_a_lead_files_management_rules_a_refund_and_the_lead_sees_it(
     preview = boss_page.locator("#preview")
     expect(preview).to_contain_text("Preview: the ledger legs this ruling will post")
     expect(preview.locator("tr", has_text=buyer.name).first).to_contain_text("+5.00")
-    expect(preview.locator("tr", has_text=seller.name).first).to_contain_text("-5.00")
+    expect(preview.locator("tr", has_text=seller.name).first).to_contain_text("\u22125.00")
     boss_page.get_by_role("button", name="Confirm ruling").click()
     expect(boss_page.locator(".messagelist")).to_contain_text("applied (ledger transaction #")
 

@@ -13,6 +13,9 @@ from tests.browser.test_trading import sign_in
 from tests.web.conftest import next_round
 from tests.web.test_history import settled
 
+CHARTED = (
+    "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-chart=history]'))"
+)
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DRAWN = """(kind) => {
   const chart = Chart.getChart(document.querySelector(`canvas[data-chart=${kind}]`));
@@ -42,6 +45,9 @@ def test_history_has_a_time_axis_and_ranges_and_my_orders_sit_on_the_curves(
     # the last week by default: three rounds on a time axis
     expect(page.get_by_role("link", name="Last 7 days")).to_have_attribute("aria-current", "true")
     expect(page.locator("canvas[data-chart=history]")).to_be_visible()
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.querySelector('canvas[data-chart=curves]'))"
+    )
     assert page.evaluate(DRAWN, "history") == [["Clearing price", 3], ["Volume (units)", 3]]
     # the lead's open bid is drawn on the last round's curves
     assert errors == []
@@ -56,6 +62,8 @@ def test_history_has_a_time_axis_and_ranges_and_my_orders_sit_on_the_curves(
     assert page.evaluate(DRAWN, "history") == [["Clearing price", 4], ["Volume (units)", 4]]
     shoot(page, "history-02-all")
     page.get_by_role("link", name="Today").click()
+    expect(page.get_by_role("link", name="Today")).to_have_attribute("aria-current", "true")
+    page.wait_for_function(CHARTED)
     assert page.evaluate(DRAWN, "history") == [["Clearing price", 1], ["Volume (units)", 1]]
     page.get_by_role("group", name="Show the figures").or_(
         page.locator("details.data summary").first

@@ -31,12 +31,17 @@ class Event(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # event_feed leads with it
         related_name="+",
         verbose_name=_("division"),
         help_text=_("Empty: an event for management and auditors (a market-health alert)."),
     )
     subject_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("about")
+        ContentType,
+        on_delete=models.PROTECT,
+        db_index=False,  # event_subject leads with it
+        related_name="+",
+        verbose_name=_("about"),
     )
     subject_id = models.PositiveBigIntegerField(_("object id"))
     subject = GenericForeignKey("subject_type", "subject_id")

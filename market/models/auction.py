@@ -188,7 +188,14 @@ class Side(models.TextChoices):
 
 
 class Order(models.Model):
-    """A sealed bid or ask; its escrow is quantity × limit credits (bid) or quantity units (ask)."""
+    """A sealed bid or ask; its escrow is quantity × limit credits (bid) or quantity units (ask).
+
+    No index holds ``state``, and on PostgreSQL the table keeps half of each page free
+    (fillfactor 50, migration 0014): clearing moves every order of a round out of ``open`` in
+    one UPDATE, and so each new row version stays on its page without touching any index (a
+    HOT update; bench/settle_bench.py: 1.5 s → 0.2 s for 100k orders). Open orders are found
+    through their round (``open_orders``): only an open or closed round holds any.
+    """
 
     class State(models.TextChoices):
         OPEN = "open", pgettext_lazy("order state", "Open")
@@ -198,7 +205,7 @@ class Order(models.Model):
         UNFILLED = "unfilled", pgettext_lazy("order state", "Not filled")
 
     public_id = models.CharField(
-        _("public id"), max_length=LENGTH, unique=True, default=new_public_id, editable=False
+        _("public id"), max_length=LENGTH, default=new_public_id, editable=False
     )
     round = models.ForeignKey(
         Round, on_delete=models.PROTECT, related_name="orders", verbose_name=_("round")
@@ -206,6 +213,7 @@ class Order(models.Model):
     division = models.ForeignKey(
         "divisions.Division",
         on_delete=models.PROTECT,
+        db_index=False,  # order_division_round leads with it
         related_name="orders",
         verbose_name=_("division"),
     )
@@ -229,11 +237,10 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [
-            models.Index(fields=["round", "state"]),
-            models.Index(fields=["division", "state"]),
-        ]
+        indexes = [models.Index(fields=["division", "round"], name="order_division_round")]
         constraints = [
+            # a constraint, not unique=True: that would add a LIKE index no lookup uses
+            models.UniqueConstraint(fields=["public_id"], name="order_public_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gt=0), name="order_quantity_positive"
             ),
@@ -264,7 +271,7 @@ class Fill(models.Model):
     """The units one order got at the round's price; arbitration may re-price or void it."""
 
     public_id = models.CharField(
-        _("public id"), max_length=LENGTH, unique=True, default=new_public_id, editable=False
+        _("public id"), max_length=LENGTH, default=new_public_id, editable=False
     )
     order = models.OneToOneField(
         Order, on_delete=models.PROTECT, related_name="fill", verbose_name=_("order")
@@ -288,6 +295,7 @@ class Fill(models.Model):
         verbose_name = _("fill")
         verbose_name_plural = _("fills")
         constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="fill_public_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gt=0), name="fill_quantity_positive"
             ),

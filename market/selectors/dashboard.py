@@ -15,6 +15,7 @@ from divisions.models import Division
 
 from ..models import Fill, Order, Round
 from .holdings import Holding, division_holdings
+from .orders import open_orders
 from .rulings import with_rulings
 
 OPEN_ORDERS_SHOWN = 20
@@ -55,7 +56,7 @@ def open_rounds(*, division: Division | None) -> list[Round]:
 
 
 def division_open_orders(*, division: Division, limit: int = OPEN_ORDERS_SHOWN) -> list[Order]:
-    orders = Order.objects.filter(division=division, state=Order.State.OPEN)
+    orders = open_orders(division=division)
     orders = orders.select_related("round__market__asset").order_by("round__closes_at", "-pk")
     return list(orders[:limit])
 
@@ -74,6 +75,6 @@ def dashboard_for(*, division: Division) -> Dashboard:
         holdings=holdings,
         open_rounds=open_rounds(division=division),
         open_orders=division_open_orders(division=division),
-        open_orders_total=Order.objects.filter(division=division, state="open").count(),
+        open_orders_total=open_orders(division=division).count(),
         recent_fills=recent_fills(division=division),
     )

@@ -23,15 +23,28 @@ from .outcomes import Outcome, facts_of, order_outcome, round_lines
 from .rulings import with_rulings
 
 ZERO = Decimal("0.00")
+LIVE_ROUNDS = (Round.State.OPEN, Round.State.CLOSED)
+
+
+def open_orders(*, division: Division) -> QuerySet[Order]:
+    """The division's open orders, found through the rounds that can hold one (open or closed:
+    clearing and cancelling a round end all of its orders). No index holds an order's state
+    (models.auction.Order), so this is what keeps the lookup off the division's whole history."""
+    return Order.objects.filter(
+        division=division, state=Order.State.OPEN, round__state__in=LIVE_ROUNDS
+    )
 
 
 def division_orders(
     *, division: Division, state: str = "", market_slug: str = ""
 ) -> QuerySet[Order]:
     """The division's orders, newest first; ``state`` is an Order.State or "" for all."""
-    orders = Order.objects.filter(division=division)
-    if state:
-        orders = orders.filter(state=state)
+    if state == Order.State.OPEN:
+        orders = open_orders(division=division)
+    else:
+        orders = Order.objects.filter(division=division)
+        if state:
+            orders = orders.filter(state=state)
     if market_slug:
         orders = orders.filter(round__market__slug=market_slug)
     return orders.select_related("round__market__asset", "fill").order_by("-pk")

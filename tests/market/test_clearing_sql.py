@@ -162,6 +162,26 @@ def test_clearing_and_settling_take_as_many_statements_for_many_orders_as_for_fe
     assert_ledger_reconciles()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_clearing_moves_every_order_out_of_open_without_touching_an_index():
+    round_ = _market_book(orders=30)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE oid = 'market_order'::regclass")
+        assert cursor.fetchone()[0] == ["fillfactor=50"]
+    # when
+    rounds.round_clear(round_id=round_.pk)
+    # then: each order's new version stayed on its page (heap-only, this transaction's counts)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_stat_get_xact_tuples_updated(c.oid), pg_stat_get_xact_tuples_hot_updated("
+            "c.oid) FROM pg_class c WHERE c.oid = 'market_order'::regclass"
+        )
+        updated, heap_only = cursor.fetchone()
+    assert updated == heap_only >= 60
+    assert not Order.objects.filter(round=round_, state="open").exists()
+
+
 def test_new_public_ids_are_random_ids_of_the_public_alphabet():
     ids = new_public_ids(2000)
     assert len(ids) == 2000

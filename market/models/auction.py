@@ -267,12 +267,34 @@ class Order(models.Model):
         return self.quantity * self.limit if self.is_bid else Decimal(self.quantity)
 
 
-class Fill(models.Model):
-    """The units one order got at the round's price; arbitration may re-price or void it."""
+class FillTerms(models.Model):
+    """What every fill states, an order's or a bundle leg's: its public id, and who got how many
+    units at what price for how many credits (the round and division are each model's own, for
+    their related names)."""
 
     public_id = models.CharField(
         _("public id"), max_length=LENGTH, default=new_public_id, editable=False
     )
+    side = models.CharField(_("side"), max_length=4, choices=Side.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    price = models.DecimalField(_("price"), max_digits=20, decimal_places=2)
+    amount = amount_field(verbose_name=_("amount"), help_text=_("price × quantity in credits"))
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return _("%(side)s %(quantity)s @ %(price)s (%(round)s)") % {
+            "side": self.get_side_display(),
+            "quantity": self.quantity,
+            "price": self.price,
+            "round": self.round,  # type: ignore[attr-defined]
+        }
+
+
+class Fill(FillTerms):
+    """The units one order got at the round's price; arbitration may re-price or void it."""
+
     order = models.OneToOneField(
         Order, on_delete=models.PROTECT, related_name="fill", verbose_name=_("order")
     )
@@ -285,26 +307,15 @@ class Fill(models.Model):
         related_name="fills",
         verbose_name=_("division"),
     )
-    side = models.CharField(_("side"), max_length=4, choices=Side.choices)
-    quantity = models.PositiveIntegerField(_("quantity"))
-    price = models.DecimalField(_("price"), max_digits=20, decimal_places=2)
-    amount = amount_field(verbose_name=_("amount"), help_text=_("price × quantity in credits"))
 
     class Meta:
         ordering = ["round", "id"]
         verbose_name = _("fill")
         verbose_name_plural = _("fills")
         constraints = [
+            # a constraint, not unique=True: that would add a LIKE index no lookup uses
             models.UniqueConstraint(fields=["public_id"], name="fill_public_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gt=0), name="fill_quantity_positive"
             ),
         ]
-
-    def __str__(self) -> str:
-        return _("%(side)s %(quantity)s @ %(price)s (%(round)s)") % {
-            "side": self.get_side_display(),
-            "quantity": self.quantity,
-            "price": self.price,
-            "round": self.round,
-        }

@@ -12,10 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ledger.models import amount_field
-
 from ..ids import LENGTH, new_public_id
-from .auction import Market, Round, Side
+from .auction import FillTerms, Market, Round, Side
 from .sessions import SessionRound
 
 MAX_LEGS = 10
@@ -143,12 +141,9 @@ class BundleLeg(models.Model):
         return self.side == Side.BUY
 
 
-class BundleFill(models.Model):
+class BundleFill(FillTerms):
     """An accepted bundle's leg, filled in full at its market's clearing price."""
 
-    public_id = models.CharField(
-        _("public id"), max_length=LENGTH, unique=True, default=new_public_id, editable=False
-    )
     leg = models.OneToOneField(
         BundleLeg, on_delete=models.PROTECT, related_name="fill", verbose_name=_("bundle leg")
     )
@@ -161,25 +156,14 @@ class BundleFill(models.Model):
         related_name="bundle_fills",
         verbose_name=_("division"),
     )
-    side = models.CharField(_("side"), max_length=4, choices=Side.choices)
-    quantity = models.PositiveIntegerField(_("quantity"))
-    price = models.DecimalField(_("price"), max_digits=20, decimal_places=2)
-    amount = amount_field(verbose_name=_("amount"), help_text=_("price × quantity in credits"))
 
     class Meta:
         ordering = ["round", "id"]
         verbose_name = _("bundle fill")
         verbose_name_plural = _("bundle fills")
         constraints = [
+            models.UniqueConstraint(fields=["public_id"], name="bundle_fill_public_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(quantity__gt=0), name="bundle_fill_quantity_positive"
             ),
         ]
-
-    def __str__(self) -> str:
-        return _("%(side)s %(quantity)s @ %(price)s (%(round)s)") % {
-            "side": self.get_side_display(),
-            "quantity": self.quantity,
-            "price": self.price,
-            "round": self.round,
-        }

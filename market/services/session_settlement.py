@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Hashable
 from decimal import Decimal
 
-from django.db.models import Case, Exists, OuterRef, Value, When
 from django.utils import timezone
 
 from events.models import Event
@@ -26,7 +25,7 @@ from oversight.services import health
 
 from .. import clearing, memos
 from ..locks import round_for_update
-from ..models import Bundle, BundleFill, Fill, Order, Round, SessionRound
+from ..models import Bundle, BundleFill, Round, SessionRound
 from ..session_clearing import Bundle as EngineBundle
 from ..session_clearing import BundleOutcome, Leg, MarketBook, clear_session
 from . import feed, rounds
@@ -103,14 +102,7 @@ def _round_record(
 ) -> None:
     """One market's result and its simple orders' fills, as `rounds.round_clear` records them."""
     rounds._record_fills(round_, book, divisions, result, {})
-    fills = Fill.objects.filter(order_id=OuterRef("pk"))
-    Order.objects.filter(round=round_, state=Order.State.OPEN).update(
-        state=Case(
-            When(Exists(fills.filter(quantity=OuterRef("quantity"))), then=Value("filled")),
-            When(Exists(fills), then=Value("partial")),
-            default=Value("unfilled"),
-        )
-    )
+    rounds._order_states_write(round_)
     round_.state = State.CLEARED
     round_.price, round_.volume = result.price, result.volume
     round_.price_low, round_.price_high = result.low, result.high

@@ -1,6 +1,6 @@
 """Round locks (the ledger's account locks are in `ledger.locks`)."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection
@@ -21,7 +21,8 @@ def round_for_share(round_id: int, *, placing_for: int | None = None) -> Round:
     `placing_for` (a division's id) also queues that division's placements in this round one
     behind the other (a transaction-scoped advisory lock), so the self-trade check of the next
     statement sees an opposite order placed a moment before: a bid and an ask lock different
-    accounts, so nothing else keeps them apart. Other divisions do not wait.
+    accounts, so nothing else keeps them apart. Bundles take the same lock for each round they
+    have a leg in (`placing_in_rounds`). Other divisions do not wait.
     """
     if connection.vendor != "postgresql":
         return Round.objects.select_related("market__asset").get(pk=round_id)
@@ -29,7 +30,7 @@ def round_for_share(round_id: int, *, placing_for: int | None = None) -> Round:
         if placing_for is None:
             cursor.execute(_ROUND_FOR_SHARE, [round_id])
         else:
-            key = f"placing:{round_id}:{placing_for}"
+            key = _placing_key(round_id, placing_for)
             cursor.execute(_ROUND_FOR_SHARE_PLACING, [key, round_id])
         row = cursor.fetchone()
     if row is None:
@@ -56,6 +57,33 @@ _ROUND_FOR_SHARE = "SELECT " + _COLUMNS + _FROM  # noqa: S608
 _ROUND_FOR_SHARE_PLACING = (
     "SELECT " + _COLUMNS + ", pg_advisory_xact_lock(hashtextextended(%s, 0))" + _FROM  # noqa: S608
 )
+
+
+def _placing_key(round_id: int, division_id: int) -> str:
+    return f"placing:{round_id}:{division_id}"
+
+
+# Taken in key order, so two bundles of one division never wait on each other in a circle.
+_PLACING_IN_ROUNDS = (
+    "SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended(key, 0) AS k"
+    " FROM unnest(%s::text[]) AS key ORDER BY k) AS keys"
+)
+
+
+def placing_in_rounds(round_ids: Iterable[int], *, division_id: int) -> None:
+    """Queue a bundle's placement behind the division's other placements in each of these
+    rounds: the lock `round_for_share(placing_for=...)` takes for a simple order.
+
+    A bundle takes it after its session round FOR SHARE and before its bundle row and any
+    account; a simple order takes it with its round and then only accounts; so nobody holding
+    it waits for anything but accounts, which are always taken last. SQLite serialises whole
+    write transactions instead.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = [_placing_key(round_id, division_id) for round_id in round_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(_PLACING_IN_ROUNDS, [keys])
 
 
 def _instances(row: Sequence[Any], joined: Any) -> list[Any]:

@@ -3,15 +3,17 @@
 A bundle holds its worst case while open: max(limit, 0) credits, and the units of each of its
 sell legs. Locks: the session round FOR SHARE first (closing takes it FOR UPDATE, so it waits
 for bundles in flight and a bundle placed after the close sees it closed), then the bundle
-row, then the division's accounts, asset by asset in code order (so two bundles of one
-division never lock them in opposite orders).
+row (to change or cancel it), then the division's placing lock in each new leg's round (the one
+a simple order takes with its round, so the self-trade checks see what the division placed a
+moment before; only account locks ever follow it, so it closes no circle), then the division's
+accounts, asset by asset in code order (so two bundles of one division never lock them in
+opposite orders).
 """
 
 import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,27 +21,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from divisions.models import Division
 from ledger import services as ledger
-from oversight import limits
 
 from .. import memos
 from ..errors import InvalidState, MarketError, NotAllowed
-from ..models import Bundle, BundleLeg, Order, Round, SessionRound, Side
-from ..models.bundles import MAX_LEGS
-from ..parsing import parse_id, parse_money, parse_units
+from ..models import Bundle, BundleLeg, SessionRound
+from ..parsing import parse_id, parse_money
+from . import bundle_legs
+from .bundle_legs import LegInput
 from .orders import _trading_division
 
 log = logging.getLogger("tokenhub.bundles")
-
-
-@dataclass(frozen=True)
-class LegInput:
-    """A leg as typed: the market's id, "buy" or "sell", and a quantity (parsed strictly)."""
-
-    market: Any
-    side: Any
-    quantity: Any
 
 
 def _session_round_for_share(session_round_id: int) -> SessionRound:
@@ -69,65 +61,6 @@ def _open_session_round(session_round_id: Any) -> SessionRound:
             _("%(round)s is not open for bundles.") % {"round": session_round},
         )
     return session_round
-
-
-def _legs(session_round: SessionRound, legs: Sequence[LegInput]) -> list[BundleLeg]:
-    """The typed legs, checked: 1 to MAX_LEGS, each in an open round of the session round,
-    one per market, a valid side and a whole positive quantity."""
-    if not 1 <= len(legs) <= MAX_LEGS:
-        raise MarketError(_("A bundle has 1 to %(most)s legs.") % {"most": MAX_LEGS}, field="legs")
-    rounds = {
-        r.market_id: r
-        for r in Round.objects.filter(session_round=session_round).select_related("market__asset")
-    }
-    built: list[BundleLeg] = []
-    for i, leg in enumerate(legs):
-        market_id = parse_id(leg.market)
-        round_ = rounds.get(market_id or 0)
-        if round_ is None:
-            raise MarketError(
-                _("Leg %(n)s: market %(market)s does not trade in %(round)s.")
-                % {"n": i + 1, "market": leg.market, "round": session_round},
-                field=f"legs.{i}.market",
-            )
-        if any(b.round.market_id == market_id for b in built):
-            raise MarketError(
-                _("Leg %(n)s: a bundle has one leg per market.") % {"n": i + 1},
-                field=f"legs.{i}.market",
-            )
-        if round_.market.halted or round_.state != Round.State.OPEN:
-            raise InvalidState(
-                _("Leg %(n)s: %(market)s is not open for orders.")
-                % {"n": i + 1, "market": round_.market},
-                field=f"legs.{i}.market",
-            )
-        if leg.side not in Side.values:
-            raise MarketError(
-                _("Leg %(n)s: side must be 'buy' or 'sell'.") % {"n": i + 1},
-                field=f"legs.{i}.side",
-            )
-        quantity = parse_units(leg.quantity, field=f"legs.{i}.quantity")
-        built.append(BundleLeg(round=round_, side=leg.side, quantity=quantity))
-    return built
-
-
-def _check_legs(division: Division, legs: list[BundleLeg]) -> None:
-    """No self-trade with the division's own simple orders; position limits per buy leg."""
-    for i, leg in enumerate(legs):
-        opposite = Side.SELL if leg.is_bid else Side.BUY
-        if Order.objects.filter(
-            round=leg.round, division=division, side=opposite, state=Order.State.OPEN
-        ).exists():
-            raise MarketError(
-                _(
-                    "Leg %(n)s: %(division)s has an open order on the other side in "
-                    "%(market)s; a division cannot trade with itself."
-                )
-                % {"n": i + 1, "division": division, "market": leg.round.market},
-                field=f"legs.{i}.side",
-            )
-        if leg.is_bid:
-            limits.bid_check(round_=leg.round, division=division, quantity=leg.quantity)
 
 
 def bundle_escrow(limit: Decimal, legs: Sequence[BundleLeg]) -> dict[str, Decimal]:
@@ -180,8 +113,8 @@ def bundle_place(
     division = _trading_division(user)
     session_round = _open_session_round(session_round_id)
     value = parse_money(limit, field="limit", negative=True)
-    built = _legs(session_round, legs)
-    _check_legs(division, built)
+    built = bundle_legs.legs_from_input(session_round, legs)
+    bundle_legs.legs_check(division, built)
     bundle = Bundle.objects.create(
         session_round=session_round, division=division, limit=value, placed_by=user, seq=_seq()
     )
@@ -235,8 +168,8 @@ def bundle_change(
         bundle.limit = parse_money(limit, field="limit", negative=True)
     new_legs = old_legs
     if legs is not None:
-        new_legs = _legs(bundle.session_round, legs)
-        _check_legs(bundle.division, new_legs)
+        new_legs = bundle_legs.legs_from_input(bundle.session_round, legs)
+        bundle_legs.legs_check(bundle.division, new_legs, bundle)
         bundle.legs.all().delete()
         for leg in new_legs:
             leg.bundle = bundle

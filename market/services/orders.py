@@ -2,7 +2,9 @@
 
 Locks: the round FOR SHARE first (so it cannot close mid-change), then the order, then the
 division's accounts by pk (in the ledger). Settlement takes the round FOR UPDATE first too, so
-the two never wait on each other in opposite orders.
+the two never wait on each other in opposite orders. Placing also queues behind the division's
+other placements in the round, bundles included (`round_for_share(placing_for=...)`), so the
+self-trade check sees an opposite order or bundle leg placed a moment before.
 """
 
 import logging
@@ -114,7 +116,17 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
         limits.bid_check(round_=round_, division=division, quantity=order.quantity)
     order.created_at = order.updated_at = timezone.now()
     opposite = Side.SELL if side == Side.BUY else Side.BUY
-    if not placement_sql.order_insert_unless_opposite(order, opposite):
+    refused = placement_sql.order_insert_unless_opposite(order, opposite)
+    if refused is not None:
+        raise MarketError(_self_trade_text(division, opposite, refused), field="side")
+    order_escrow_adjust(order=order, market=market, delta=order.escrow, by=user)
+    log.info("order placed", extra=_ids(order))
+    return order
+
+
+def _self_trade_text(division: Division, opposite: str, refused: placement_sql.Opposite) -> str:
+    """The refusal in the words of what stands on the other side: an order or a bundle's leg."""
+    if refused.bundle is None:
         if opposite == Side.SELL:
             text = _(
                 "%(division)s already has an open ask in this round; "
@@ -125,10 +137,18 @@ def order_place(*, user: Any, round_id: int, side: str, quantity: Any, limit: An
                 "%(division)s already has an open bid in this round; "
                 "a division cannot trade with itself."
             )
-        raise MarketError(text % {"division": division}, field="side")
-    order_escrow_adjust(order=order, market=market, delta=order.escrow, by=user)
-    log.info("order placed", extra=_ids(order))
-    return order
+        return text % {"division": division}
+    if opposite == Side.SELL:
+        text = _(
+            "%(division)s already has an open bundle (%(bundle)s) with a sell leg in this "
+            "round; a division cannot trade with itself."
+        )
+    else:
+        text = _(
+            "%(division)s already has an open bundle (%(bundle)s) with a buy leg in this "
+            "round; a division cannot trade with itself."
+        )
+    return text % {"division": division, "bundle": refused.bundle}
 
 
 def _own_open_order(user: Any, order_id: int) -> tuple[Order, Round, Market]:

@@ -124,3 +124,42 @@ def test_session_rounds_list_their_markets_rounds(agent, session_round, markets)
     page = agent.get("/api/session-rounds/?state=open").json()
     assert [r["id"] for r in page["results"]] == [session_round.pk]
     assert {r["market"] for r in page["results"][0]["rounds"]} == {m.pk for m in markets}
+
+
+def test_a_division_trades_with_itself_neither_by_order_nor_by_bundle(
+    agent, session_round, markets, division
+):
+    # given: a bundle buying in both markets
+    public_id = place(agent, session_round, markets).json()["id"]
+    gpu_round = Round.objects.get(session_round=session_round, market=markets[0])
+    ask = {"round": gpu_round.pk, "side": "sell", "quantity": 1, "limit": "1.00"}
+    # when: an ask in one of its rounds, in English and in Chinese
+    refused = agent.post("/api/orders/", ask, format="json")
+    chinese = agent.post("/api/orders/", ask, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    # then
+    text = (
+        f"{division} already has an open bundle ({public_id}) with a buy leg in this round; "
+        "a division cannot trade with itself."
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {"detail": text, "code": "refused", "errors": {"side": [text]}}
+    assert chinese.status_code == 400
+    assert chinese.json()["detail"] == (
+        f"{division} 在本轮已有未成交的组合订单（{public_id}），其中有买入腿；"
+        "事业部不能与自己交易。"
+    )
+    # and a second bundle selling in that market
+    body = {
+        "session_round": session_round.pk,
+        "limit": "-1.00",
+        "legs": [{"market": markets[0].pk, "side": "sell", "quantity": 1}],
+    }
+    second = agent.post("/api/bundles/", body, format="json")
+    text = (
+        f"Leg 1: {division} has an open bundle ({public_id}) on the other side in "
+        f"{markets[0]}; a division cannot trade with itself."
+    )
+    assert second.status_code == 400
+    assert second.json() == {"detail": text, "code": "refused", "errors": {"legs.0.side": [text]}}
+    assert Bundle.objects.count() == 1
+    assert credits(division) == (Decimal("60.00"), Decimal("40.00"))

@@ -5,6 +5,9 @@ worker polling the same folder can move and read it in between and die on half a
 (``JSONDecodeError``; celery/kombu#1551, still open). That is how the ``manage.py up`` demo
 worker once crashed. Here a message is written under a name no reader picks up (readers take
 only ``*.<queue>.msg``) and then renamed, which POSIX makes atomic within a folder.
+
+The Celery app (tokenhub/celery.py) makes it what ``filesystem://`` names, so the broker URL
+alone still says which transport runs.
 """
 
 import os
@@ -13,7 +16,7 @@ from time import monotonic
 from typing import Any
 
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
@@ -33,3 +36,7 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+
+def use_for_filesystem_urls() -> None:
+    TRANSPORT_ALIASES["filesystem"] = f"{__name__}:Transport"

@@ -4,6 +4,10 @@ import os
 
 from celery import Celery
 
+from .broker import use_for_filesystem_urls
+
+use_for_filesystem_urls()  # the embedded broker, with its messages written whole
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tokenhub.settings")
 
 app = Celery("tokenhub")

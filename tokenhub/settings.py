@@ -165,7 +165,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tokenhub@localhost")
 # Celery: JSON only, bounded tasks, beat schedule in the database so management edits it in admin.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    CELERY_BROKER_TRANSPORT = "tokenhub.broker:Transport"  # messages written whole (broker.py)
     _queue = VAR / "celery"
     for _folder in ("queue", "processed", "control"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)

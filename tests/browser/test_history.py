@@ -59,6 +59,7 @@ def test_history_has_a_time_axis_and_ranges_and_my_orders_sit_on_the_curves(
     # all of it, then today only
     page.get_by_role("link", name="All").click()
     expect(page.get_by_role("link", name="All")).to_have_attribute("aria-current", "true")
+    page.wait_for_function(CHARTED)  # a new page: its scripts may not have run yet
     assert page.evaluate(DRAWN, "history") == [["Clearing price", 4], ["Volume (units)", 4]]
     shoot(page, "history-02-all")
     page.get_by_role("link", name="Today").click()

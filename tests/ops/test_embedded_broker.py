@@ -47,4 +47,5 @@ def test_a_worker_polling_while_messages_are_written_reads_each_one_whole(tmp_pa
 def test_the_embedded_default_writes_its_messages_whole():
     if not app.conf.broker_url.startswith("filesystem://"):
         pytest.skip("a broker server is configured (CELERY_BROKER_URL)")
-    assert app.conf.broker_transport == "tokenhub.broker:Transport"
+    with app.connection_for_write() as connection:
+        assert isinstance(connection.transport, Transport)

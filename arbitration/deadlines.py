@@ -28,7 +28,7 @@ def dispute_response_lapse(*, dispute_id: int, now: datetime | None = None) -> b
         return False
     if dispute.response_due >= now:
         return False
-    missing = ", ".join(responses_missing(dispute)) or "nobody"
+    missing = ", ".join(d.record_name for d in responses_missing(dispute)) or "nobody"
     why = system_why(
         "The response deadline passed; no response from %(divisions)s.", divisions=missing
     )

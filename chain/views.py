@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from divisions.models import Division
+from divisions.selectors import division_names
 from market import roles
 from market.errors import MarketError
 from market.views.access import Refused, page, viewed_division
@@ -36,7 +37,7 @@ def _names(records: Any) -> dict[int, str]:
             ids.add(share.division_id)
             for step in share.why.get("steps", []):
                 ids.update((step["from"], step["to"]))
-    return dict(Division.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return division_names(ids)
 
 
 @page

@@ -5,6 +5,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def shown_name(name: str, name_en: str) -> str:
+    """A division's name in the reader's language: the English name for English, else the name."""
+    if name_en and (get_language() or "en").startswith("en"):
+        return name_en
+    return name
+
+
 class Division(models.Model):
     """Named as the company names it (通义实验室, 千问, …), with an English name for readers of
     English; the slug is the stable code in URLs, usernames and the API."""
@@ -35,6 +42,9 @@ class Division(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the reader's language: the English name for English, else the name."""
-        if self.name_en and (get_language() or "en").startswith("en"):
-            return self.name_en
-        return self.name
+        return shown_name(self.name, self.name_en)
+
+    @property
+    def record_name(self) -> str:
+        """The name an English record (a memo, a case's history) keeps, whoever wrote it."""
+        return self.name_en or self.name

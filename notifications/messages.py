@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from arbitration.models import Dispute
+from divisions.models import shown_name
 from events.models import Event
 from market.models import Market
 from tokenhub import formatting
@@ -117,7 +118,7 @@ def _alert_text(d: dict[str, Any], markets: dict[int, str] | None) -> str:
         )
     said = []
     for row in d.get("over", []):
-        shown = {**values, "division": row.get("name", "?")}
+        shown = {**values, "division": shown_name(row.get("name", "?"), row.get("name_en", ""))}
         shown["share"] = formatting.number(row.get("share"))
         if row.get("side") == "buy":
             text = _(
@@ -130,4 +131,4 @@ def _alert_text(d: dict[str, Any], markets: dict[int, str] | None) -> str:
                 "(alert above %(n)s%%)."
             )
         said.append(text % shown)
-    return " ".join(said)
+    return formatting.join_sentences(said)

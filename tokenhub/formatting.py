@@ -5,6 +5,8 @@ Everything follows the active language (grouping from tokenhub/formats) and the 
 never an ISO timestamp with microseconds, and every time carries its zone.
 """
 
+import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
@@ -101,3 +103,25 @@ def stamp(value: datetime | None) -> str:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return local.replace(microsecond=0).isoformat()
+
+
+# A Chinese sentence ends in a full-width mark that carries its own spacing: a space after it
+# shows as a gap ("。 "), so sentences written one after another join without one there.
+FULL_WIDTH_END = ("。", "！", "？", "；")
+SENTENCE_GAP = re.compile(r"(?<=[。！？；])\s+")
+
+
+def join_sentences(parts: Iterable[Any]) -> str:
+    """Sentences one after another (a message and its warnings, a list of problems): a space
+    between them, none after a full-width mark. Empty parts are left out."""
+    said = [str(part).strip() for part in parts if part is not None and str(part).strip()]
+    joined = said[0] if said else ""
+    for sentence in said[1:]:
+        joined += ("" if joined.endswith(FULL_WIDTH_END) else " ") + sentence
+    return joined
+
+
+def tighten_sentences(text: str) -> str:
+    """Text (HTML too) with no gap after a full-width mark: sentences a template wrote
+    one after another, joined as `join_sentences` joins them."""
+    return join_sentences(SENTENCE_GAP.split(text))

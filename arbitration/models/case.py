@@ -105,7 +105,7 @@ class Message(models.Model):
 
     @property
     def sender(self) -> str:
-        return self.division.name if self.division else str(_("Management"))
+        return self.division.display_name if self.division else str(_("Management"))
 
 
 class Response(models.Model):

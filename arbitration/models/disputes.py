@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
 from divisions.models import Division
+from divisions.selectors import names_shown
 from market.models import Fill, Market, Round
 
 
@@ -69,6 +70,7 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(f"^{regex}$", re.S)
 
 
+WHY_DIVISIONS = {"division", "divisions"}  # parts that name divisions: shown in the reader's names
 _WHY_PATTERNS = [(template, _pattern(template)) for template in SYSTEM_WHYS]
 
 
@@ -81,7 +83,10 @@ def why_display(why: str) -> str:
     for template, pattern in _WHY_PATTERNS:
         found = pattern.match(why)
         if found:
-            return gettext(template) % found.groupdict()
+            values = found.groupdict()
+            for key in WHY_DIVISIONS.intersection(values):
+                values[key] = names_shown(values[key])
+            return gettext(template) % values
     return why
 
 

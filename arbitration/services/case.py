@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from divisions.models import Division
 from market import roles
 from market.errors import InvalidState, MarketError
 from tokenhub import formatting as fmt
@@ -191,8 +192,8 @@ def response_submit(*, dispute_id: int, user: Any, body: str) -> Response:
     return response
 
 
-def responses_missing(dispute: Dispute) -> list[str]:
-    """Names of counterparty divisions that have not responded yet."""
+def responses_missing(dispute: Dispute) -> list[Division]:
+    """Counterparty divisions that have not responded yet, by name."""
     answered = dispute.responses.values("division")
     missing = dispute.parties.filter(role=Party.Role.COUNTERPARTY).exclude(division__in=answered)
-    return list(missing.values_list("division__name", flat=True))
+    return list(Division.objects.filter(pk__in=missing.values("division")).order_by("name"))

@@ -122,7 +122,7 @@ def dispute_file(
         action="file",
         target=dispute.state,
         by=user,
-        why=system_why("Filed by %(division)s.", division=filer),
+        why=system_why("Filed by %(division)s.", division=filer.record_name),
     )
     snapshot_attach(dispute)
     dispute_changed(dispute, action="file")

@@ -131,7 +131,10 @@ def _refuse_while_awaiting(dispute: Dispute) -> None:
                 "%(divisions)s may respond until %(due)s; "
                 "rule after that or once they have responded."
             )
-            % {"divisions": ", ".join(missing), "due": fmt.when(dispute.response_due)}
+            % {
+                "divisions": ", ".join(d.display_name for d in missing),
+                "due": fmt.when(dispute.response_due),
+            }
         )
 
 
@@ -152,7 +155,8 @@ def dispute_rule(*, dispute_id: int, by: Any, decision: Decision, nonce: uuid.UU
     plan = ruling_preview(dispute=dispute, decision=decision)
     if plan.problems:
         raise InsufficientFunds(
-            _("The ruling cannot be applied: %(problems)s") % {"problems": " ".join(plan.problems)}
+            _("The ruling cannot be applied: %(problems)s")
+            % {"problems": fmt.join_sentences(plan.problems)}
         )
     move(dispute, action, by=by, why=decision.reasons)
     ruling = _record(dispute, plan, by=by, nonce=nonce, on_appeal=on_appeal)

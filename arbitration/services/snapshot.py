@@ -68,8 +68,10 @@ def snapshot_build(dispute: Dispute) -> dict[str, Any]:
     round_ = dispute.round
     roles = dict(dispute.parties.values_list("division_id", "role"))
     divisions: dict[str, Any] = {
-        str(pk): {"name": name, "role": roles[pk], "orders": [], "fills": []}
-        for pk, name in Division.objects.filter(pk__in=roles).values_list("pk", "name")
+        str(pk): {"name": name, "name_en": name_en, "role": roles[pk], "orders": [], "fills": []}
+        for pk, name, name_en in Division.objects.filter(pk__in=roles).values_list(
+            "pk", "name", "name_en"
+        )
     }
     for order in Order.objects.filter(round=round_, division_id__in=roles).order_by("id"):
         divisions[str(order.division_id)]["orders"].append(_order_row(order))

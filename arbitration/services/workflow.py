@@ -77,7 +77,10 @@ def dispute_request_response(*, dispute_id: int, by: Any, why: str = "") -> Disp
         "request_response",
         by=by,
         why=why
-        or system_why("Response requested from %(divisions)s.", divisions=", ".join(missing)),
+        or system_why(
+            "Response requested from %(divisions)s.",
+            divisions=", ".join(d.record_name for d in missing),
+        ),
     )
 
     def body() -> str:
@@ -113,7 +116,7 @@ def dispute_withdraw(*, dispute_id: int, by: Any, why: str = "") -> Dispute:
         dispute,
         "withdraw",
         by=by,
-        why=why or system_why("Withdrawn by %(division)s.", division=dispute.filer),
+        why=why or system_why("Withdrawn by %(division)s.", division=dispute.filer.record_name),
     )
     users = [*notify.party_leads(dispute), *notify.arbiters(dispute)]
     notify.notify(dispute, users, lambda: _("withdrawn"), why)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import template
 
+from divisions.models import shown_name
 from market.models import ClearingRule, Order, Round, Side
 
 from ..models import Party
@@ -26,3 +27,9 @@ def label(value: Any, kind: str) -> str:
     if choices is None or value not in choices.values:
         return "" if value is None else str(value)
     return str(choices(value).label)
+
+
+@register.filter
+def party_name(part: dict[str, Any]) -> str:
+    """A snapshot's division in the reader's language (snapshots before name_en: the name)."""
+    return shown_name(str(part.get("name", "")), str(part.get("name_en") or ""))

@@ -16,6 +16,8 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from tokenhub.formatting import join_sentences
+
 from .. import roles
 from ..errors import MarketError
 from ..models import Market, Round, Session, SessionRound
@@ -34,7 +36,7 @@ def session_save(*, user: Any, session: Session) -> Session:
     try:
         session.full_clean()
     except ValidationError as error:
-        raise MarketError(" ".join(error.messages)) from None
+        raise MarketError(join_sentences(error.messages)) from None
     session.save()
     return session
 

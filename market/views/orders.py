@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from divisions.models import Division
-from tokenhub.formatting import money, price, units
+from tokenhub.formatting import join_sentences, money, price, units
 
 from .. import roles
 from ..errors import MarketError, NotAllowed
@@ -82,7 +82,7 @@ def order_place(request: HttpRequest, round_id: int) -> HttpResponse:
                 "limit": price(order.limit),
                 "held": _held(order),
             }
-            message = " ".join([message, *form.warnings])
+            message = join_sentences([message, *form.warnings])
             return _done(request, reverse("market", args=[round_.market.slug]), message)
     data = request.POST or {"side": form["side"].value()}
     context = {
@@ -141,7 +141,7 @@ def order_change(request: HttpRequest, order_id: str) -> HttpResponse:
                 "limit": price(changed.limit),
                 "held": _held(changed),
             }
-            message = " ".join([message, *form.warnings])
+            message = join_sentences([message, *form.warnings])
             return _done(request, reverse("market", args=[order.round.market.slug]), message)
     data = request.POST or {"quantity": order.quantity, "limit": order.limit}
     context = {

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from arbitration.models import Dispute, RulingEffect
 from arbitration.models.disputes import OPEN_STATES
-from divisions.models import Division
+from divisions.selectors import division_names
 from ledger.models import Account, Entry
 from market.models import Market
 from notifications.messages import describe
@@ -101,7 +101,7 @@ def market_health(*, user: Any, months: int = 12) -> Health:
     markets = {m.pk: MarketHealth(m) for m in shown.order_by("name")}
     _daily(markets, stats)
     periods = _monthly(markets, stats, since)
-    names = dict(Division.objects.values_list("pk", "name"))
+    names = division_names()
     divisions = _division_totals(periods, names)
     for period in periods.values():
         period.hhi_buy, period.top_buyer = _shares(period.bought, names)

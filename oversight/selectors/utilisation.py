@@ -13,6 +13,8 @@ from django.db.models import Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from divisions.models import shown_name
+
 from ..models import DivisionUtilisation, WindowUtilisation
 
 LATEST = 20
@@ -82,7 +84,7 @@ def utilisation(*, since: datetime) -> Utilisation:
         use.chart["utilisation"].append({"x": at, "y": None if share is None else str(share)})
     per_division = (
         DivisionUtilisation.objects.filter(starts_at__gte=since)
-        .values("series_id", "division__name")
+        .values("series_id", "division__name", "division__name_en")
         .annotate(
             held=Sum("held"),
             consumed=Sum("consumed"),
@@ -95,7 +97,7 @@ def utilisation(*, since: datetime) -> Utilisation:
         if each["series_id"] in found:
             found[each["series_id"]].divisions.append(
                 Row(
-                    each["division__name"],
+                    shown_name(each["division__name"], each["division__name_en"]),
                     each["held"],
                     each["consumed"],
                     each["expired"],

@@ -122,11 +122,16 @@ def _record(
     already = set(AlertRaised.objects.filter(round=round_).values_list("alert_id", flat=True))
     found = [(alert, data) for alert, data in found if alert.pk not in already]
     divisions = {d["division"] for _, data in found for d in data.get("over", [])}
-    if divisions:  # names kept in the event: the notification reads without a query
-        names = dict(Division.objects.filter(pk__in=divisions).values_list("pk", "name"))
+    if divisions:  # names kept in the event, both: the notification reads without a query
+        names = {
+            pk: (name, name_en)
+            for pk, name, name_en in Division.objects.filter(pk__in=divisions).values_list(
+                "pk", "name", "name_en"
+            )
+        }
         for _, data in found:
             for row in data.get("over", []):
-                row["name"] = names.get(row["division"], str(row["division"]))
+                row["name"], row["name_en"] = names.get(row["division"], (str(row["division"]), ""))
     events = events_emit(
         drafts=[Draft(Event.Kind.HEALTH_ALERT, None, Round, round_.pk, data) for _, data in found]
     )

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from market.errors import MarketError
+from tokenhub.formatting import join_sentences
 
 from ..access import require_management
 from ..models import PositionLimit
@@ -22,7 +23,7 @@ def rule_save(*, user: Any, rule: Rule) -> Rule:
     try:
         rule.full_clean()
     except ValidationError as error:
-        raise MarketError(" ".join(error.messages)) from None
+        raise MarketError(join_sentences(error.messages)) from None
     rule.set_by = user  # type: ignore[attr-defined]
     rule.save()
     return rule

@@ -66,3 +66,37 @@ def test_the_market_page_ticks_and_draws_in_chinese(
     shoot(page, f"zh-market-{size}")
     assert errors == []
     context.close()
+
+
+# How many lines an element's text takes: one rectangle per line box of its text.
+LINES = """(e) => { const r = document.createRange(); r.selectNodeContents(e);
+  return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size; }"""
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+def test_the_header_buttons_keep_to_one_line_in_chinese(
+    live_server, trading_floor, browser, shoot, size
+):
+    """退出登录 (sign out) stays on one line at 390 px next to a long name (it broke into
+    退出登 / 录), and so do the language buttons; the name gives way instead."""
+    _round, buyer, _seller = trading_floor
+    buyer.username = "e-commerce-lead"
+    buyer.save(update_fields=["username"])
+    division = buyer.membership.division
+    division.name = "淘宝天猫电商事业部"
+    division.save(update_fields=["name"])
+    context = browser.new_context(
+        viewport=WIDTHS[size],
+        locale="zh-CN",
+        extra_http_headers={"Accept-Language": "zh-CN,zh;q=0.9"},
+    )
+    page = context.new_page()
+    sign_in_zh(page, live_server.url, buyer)
+    sign_out = page.get_by_role("button", name="退出登录")
+    expect(sign_out).to_be_visible()
+    shoot(page, f"zh-header-{size}")
+    assert sign_out.evaluate(LINES) == 1
+    assert page.locator("form.language button[lang=en]").evaluate(LINES) == 1
+    assert page.locator(".topbar .who").evaluate(LINES) == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[size]["width"]
+    context.close()

@@ -4,6 +4,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from tokenhub import formatting
 
@@ -70,3 +71,21 @@ def clock(value: datetime | None) -> str:
 @register.filter
 def day(value: Any) -> str:
     return formatting.day(value)
+
+
+class _Sentences(template.Node):
+    def __init__(self, nodelist: template.NodeList) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context: template.Context) -> str:
+        # what the nodes rendered is escaped already
+        return mark_safe(formatting.tighten_sentences(self.nodelist.render(context)))  # noqa: S308
+
+
+@register.tag
+def sentences(parser: template.base.Parser, token: template.base.Token) -> _Sentences:
+    """{% sentences %}…{% endsentences %}: sentences a template writes one after another, with
+    no gap after a full-width mark (。) when they read in Chinese."""
+    nodelist = parser.parse(("endsentences",))
+    parser.delete_first_token()
+    return _Sentences(nodelist)

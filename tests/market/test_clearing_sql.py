@@ -182,6 +182,18 @@ def test_clearing_moves_every_order_out_of_open_without_touching_an_index():
     assert not Order.objects.filter(round=round_, state="open").exists()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_stored_books_are_written_with_lz4():
+    # 5 MB of JSON for 100k orders; pglz took 0.21 s of the clearing transaction, lz4 0.13 s
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attcompression FROM pg_attribute"
+            " WHERE attrelid = 'oversight_clearinginputs'::regclass AND attname = 'book'"
+        )
+        assert cursor.fetchone()[0] == "l"
+
+
 def test_new_public_ids_are_random_ids_of_the_public_alphabet():
     ids = new_public_ids(2000)
     assert len(ids) == 2000

@@ -1,3 +1,4 @@
+import importlib
 import os
 
 import pytest
@@ -36,6 +37,29 @@ def _default_language_and_zone():
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+BEAT_SCHEDULE_MIGRATIONS = (
+    "arbitration.migrations.0002_beat_schedule",
+    "chain.migrations.0002_beat_schedule",
+    "events.migrations.0002_beat_schedule",
+    "ledger.migrations.0005_reconcile_schedule",
+    "market.migrations.0004_beat_schedule",
+    "market.migrations.0006_idempotency_prune_schedule",
+    "notifications.migrations.0002_beat_schedule",
+    "oversight.migrations.0008_utilisation_schedule",
+)
+
+
+@pytest.fixture
+def beat_schedules(db):
+    """The beat schedules the migrations write, written again (each is a get_or_create): a
+    transactional test (the browser tests) ends with a flush that empties every table, so a
+    test after it in the same database would find none."""
+    from django.apps import apps
+
+    for module in BEAT_SCHEDULE_MIGRATIONS:
+        importlib.import_module(module).forward(apps, None)
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ class World:
 
 
 @pytest.fixture
-def world(book) -> World:
+def world(book, beat_schedules) -> World:
     management = factories.management_user()
     halted = factories.MarketFactory()
     markets.market_halt(market_id=halted.pk, by=management, reason="incident")

@@ -93,7 +93,7 @@ def test_an_appeal_ruling_is_final_at_the_next_tick(book, arbiter, second_arbite
     assert Dispute.objects.get(pk=dispute.pk).state == "final"
 
 
-def test_the_beat_task_runs_the_tick_and_is_scheduled(book):
+def test_the_beat_task_runs_the_tick_and_is_scheduled(book, beat_schedules):
     file_fill_dispute(book)
     assert tasks.deadlines_tick() == NOTHING
     task = PeriodicTask.objects.get(task="arbitration.deadlines_tick")

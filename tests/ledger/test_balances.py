@@ -100,14 +100,9 @@ def test_the_daily_task_alerts_management_on_a_difference(division, management, 
     assert "does not reconcile" in mail.outbox[0].subject
 
 
-def test_the_reconciliation_runs_daily_from_beat(db):
-    """The migration's schedule (a browser test's flush may have emptied the table)."""
-    import importlib
-
-    from django.apps import apps
+def test_the_reconciliation_runs_daily_from_beat(beat_schedules):
     from django_celery_beat.models import PeriodicTask
 
-    importlib.import_module("ledger.migrations.0005_reconcile_schedule").forward(apps, None)
     task = PeriodicTask.objects.get(task="ledger.reconcile")
     assert (task.interval.every, task.interval.period, task.enabled) == (1, "days", True)
 

@@ -16,9 +16,9 @@ from divisions.models import Division
 from ledger import services as ledger
 from ledger.models import Account
 from market import demo as market_demo
-from market import roles
-from market.models import Market
-from market.services import rounds
+from market import demo_sessions, roles
+from market.models import Market, Session
+from market.services import rounds, sessions
 
 from .errors import UsageRefused
 from .models import CurrencyRate, RevenueTarget, Series, SharingRule, Window
@@ -32,10 +32,12 @@ PLATFORM_USER = "platform-meter"
 
 @transaction.atomic
 def seed_chain() -> list[tuple[str, str]]:
-    """Series for the demo resources, sharing rules, a rate, a target, the platform account."""
+    """Series for the demo resources, their windows trading in the demo's session, sharing
+    rules, a rate, a target, the platform account."""
     anchor = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    session = demo_sessions.demo_session()
     for spec in market_demo._demo_markets():
-        Series.objects.get_or_create(
+        series, _ = Series.objects.get_or_create(
             slug=spec.slug,
             defaults={
                 "name": spec.name, **spec.asset, "anchor": anchor,
@@ -43,8 +45,10 @@ def seed_chain() -> list[tuple[str, str]]:
                 "gate_minutes": GATE_MINUTES, "round_minutes": 2,
                 "mint_division": Division.objects.get(slug=spec.seller),
                 "mint_units": spec.capacity, "overage_price": spec.price,
+                "session": session,
             },
         )  # fmt: skip
+        _join_session(series, session)
     for slug, fraction in PASS_UP.items():
         division = Division.objects.get(slug=slug)
         SharingRule.objects.get_or_create(
@@ -66,6 +70,21 @@ def seed_chain() -> list[tuple[str, str]]:
     return [(PLATFORM_USER, "the platform's metering account (reports usage, nothing else)")]
 
 
+def _join_session(series: Series, session: Session) -> None:
+    """A series seeded by an earlier demo joins the session, with its windows still trading."""
+    if series.session_id is None:
+        series.session = session
+        series.save(update_fields=["session"])
+    if series.session_id != session.pk:
+        return  # management moved it elsewhere
+    listed = Market.objects.filter(
+        window__series=series, session__isnull=True, trading_ends_at__gt=timezone.now()
+    )
+    for market in listed:
+        market.session = session
+        market.save(update_fields=["session"])  # audited, like a change in admin
+
+
 def _platform_user() -> object:
     user, created = get_user_model().objects.get_or_create(username=PLATFORM_USER)
     if created:
@@ -77,12 +96,14 @@ def _platform_user() -> object:
 
 
 def start(*, now: datetime | None = None) -> None:
-    """List the windows and open each window market's first round, so trading starts at once."""
+    """List the windows and open each window market's first round (or its session's round),
+    so trading starts at once."""
     windows.windows_tick(now=now)
     for market_id in Market.objects.filter(window__isnull=False).values_list("id", flat=True):
         new = rounds.round_schedule_next(market_id=market_id, now=now)
         if new is not None:
             rounds.round_open(round_id=new.pk, now=new.opens_at)
+    sessions.session_rounds_tick(now=now)
     market_demo.demo_trade()
 
 

@@ -16,7 +16,7 @@ from divisions.models import Division
 from ledger import services as ledger
 from ledger.models import Asset
 
-from . import roles
+from . import demo_sessions, roles
 from .errors import MarketError
 from .models import Market, Membership, Round
 from .services import orders, rounds
@@ -223,8 +223,10 @@ def _demo_markets() -> list[DemoMarket]:
 
 
 def seed_markets() -> None:
-    """Markets come from the chain's series (one per delivery window); here only the trader."""
+    """Markets come from the chain's series (one per delivery window); here the trader and
+    the session those windows trade in (the chain's demo links its series to it)."""
     _ensure_demo_trader()
+    demo_sessions.demo_session()
 
 
 def _ensure_demo_trader() -> None:
@@ -236,7 +238,8 @@ def _ensure_demo_trader() -> None:
 
 
 def demo_trade(*, now: datetime | None = None) -> int:
-    """Place a handful of plausible bids and asks in every open round that has none from the demo.
+    """Place a handful of plausible bids and asks in every open round that has none from the
+    demo, and a bundle or two in every open session round that has none; returns how many.
 
     Demo only (seed_demo schedules it), so a newcomer sees rounds clear with real prices.
     """
@@ -247,7 +250,8 @@ def demo_trade(*, now: datetime | None = None) -> int:
         if spec is None or round_.orders.exists():
             continue
         placed += _place_demo_orders(round_, spec)
-    return placed
+    prices = {kind: spec.price for kind, spec in specs.items()}
+    return placed + demo_sessions.place_demo_bundles(agent=demo_agent, prices=prices)
 
 
 def demo_agent(division: Division) -> Any:

@@ -42,6 +42,18 @@ class Series(models.Model):
     )
     round_minutes = models.PositiveIntegerField(_("round length (minutes)"), default=5)
     gap_minutes = models.PositiveIntegerField(_("pause between rounds (minutes)"), default=0)
+    session = models.ForeignKey(
+        "market.Session",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("session"),
+        help_text=_(
+            "Each window listed from now on trades in this session: its rounds follow the "
+            "session's schedule, and bundles can link it with the session's other markets."
+        ),
+    )
     mint_division = models.ForeignKey(
         Division,
         on_delete=models.PROTECT,

@@ -90,6 +90,7 @@ def _rules(series: Series, gate: datetime) -> dict[str, Any]:
         "round_minutes": series.round_minutes,
         "gap_minutes": series.gap_minutes,
         "trading_ends_at": gate,
+        "session_id": series.session_id,
     }
 
 

@@ -11,8 +11,8 @@ from chain.models import RevenueShare, UsageRecord, Window
 from chain.services import expiry
 from ledger.models import Entry
 from market import demo as market_demo
-from market.models import Round
-from market.services import rounds
+from market.models import Round, SessionRound
+from market.services import rounds, sessions
 from tests.factories import bid
 
 User = get_user_model()
@@ -34,12 +34,18 @@ def test_the_demo_runs_the_whole_loop_and_seeding_twice_changes_nothing():
         kind = round_.market.asset.kind
         who, price = ("model-lab", "9.00") if kind == "gpu" else ("assistant", "5.00")
         bid(User.objects.get(username=f"{who}-lead"), round_, 10, price)
-    # the rounds clear and settle
-    for round_ in open_rounds:
+    # the rounds clear and settle: the windows trade in the demo's session, with its bundles
+    for round_ in open_rounds.filter(session_round=None):
         rounds.round_close(round_id=round_.pk, now=round_.closes_at)
         rounds.round_finish(round_id=round_.pk)
-    # delivery: the platform meters, the assistant books revenue, the window expires
-    window = Window.objects.order_by("starts_at").first()
+    session_round = SessionRound.objects.get(state="open")
+    assert session_round.bundles.exists()
+    sessions.session_round_close(session_round_id=session_round.pk, now=session_round.closes_at)
+    assert sessions.session_round_finish(session_round_id=session_round.pk) == "settled"
+    assert not session_round.bundles.filter(state="open").exists()
+    # delivery: the platform meters, the assistant books revenue, the window expires (the
+    # first window that traded: one whose gate closes within the session round does not)
+    window = Window.objects.filter(market__rounds__state="settled").order_by("starts_at")[0]
     during = window.starts_at + timedelta(minutes=1)
     assert demo.meter(now=during) > 0
     assert demo.book_revenue(now=during)

@@ -11,8 +11,8 @@ from chain.labels import window_label_local
 from chain.models import Window
 from chain.services import windows
 from ledger import services as ledger
-from market.models import Round
-from market.services import rounds
+from market.models import Round, Session
+from market.services import rounds, sessions
 from tests import factories
 from tests.chain.factories import SeriesFactory
 
@@ -101,3 +101,24 @@ def test_the_recurring_mint_gives_each_window_its_capacity_once():
         account = ledger.account_get(asset=window.asset, division=cloud, kind="available")
         assert ledger.balances_of([account.pk])[account.pk] == Decimal("500.00")
     assert Window.objects.count() == 2
+
+
+def test_a_series_in_a_session_lists_windows_that_trade_in_session_rounds():
+    session = sessions.session_save(
+        user=factories.management_user(), session=Session(name="GPU + tokens", slug="gpu-tok")
+    )
+    now = timezone.now()
+    anchor = now + timedelta(minutes=30)
+    gpu = SeriesFactory(anchor=anchor, window_minutes=60, gate_minutes=5, session=session)
+    tok = SeriesFactory(
+        kind="tokens", model_name="m", anchor=anchor, window_minutes=60, gate_minutes=5
+    )
+    tok.session = session  # management links it later: the next windows listed join
+    tok.save(update_fields=["session"])
+    listed = [*windows.series_windows_ensure(series_id=gpu.pk, now=now)]
+    listed += windows.series_windows_ensure(series_id=tok.pk, now=now)
+    # no round of its own: the session schedules one round of each window together
+    assert all(w.market.session_id == session.pk for w in listed)
+    assert rounds.round_schedule_next(market_id=listed[0].market_id, now=now) is None
+    session_round = sessions.session_round_schedule_next(session_id=session.pk, now=now)
+    assert session_round.market_rounds.count() == len(listed) == 4

@@ -5,6 +5,7 @@ from typing import Any
 
 import django_filters as filters
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django_filters.fields import IsoDateTimeField
 
@@ -12,6 +13,7 @@ from divisions.models import Division
 from ledger.models import Account, Asset, Entry, LedgerTransaction
 
 from ..models import Fill, Market, Order, Round, Side
+from ..selectors.orders import LIVE_ROUNDS
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -55,7 +57,7 @@ class RoundFilter(filters.FilterSet):
 class OrderFilter(filters.FilterSet):
     round = filters.ModelChoiceFilter(queryset=Round.objects.all())
     market = filters.ModelChoiceFilter(field_name="round__market", queryset=Market.objects.all())
-    state = filters.ChoiceFilter(choices=Order.State.choices)
+    state = filters.ChoiceFilter(choices=Order.State.choices, method="filter_state")
     side = filters.ChoiceFilter(choices=Side.choices)
     division = filters.ModelChoiceFilter(
         queryset=Division.objects.all(), help_text="Management and auditors: one division."
@@ -64,6 +66,14 @@ class OrderFilter(filters.FilterSet):
     class Meta:
         model = Order
         fields = ["round", "market", "state", "side", "division"]
+
+    def filter_state(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        """Open orders through their live rounds, as `selectors.orders.open_orders` finds them:
+        no index holds an order's state."""
+        queryset = queryset.filter(state=value)
+        if value == Order.State.OPEN:
+            queryset = queryset.filter(round__state__in=LIVE_ROUNDS)
+        return queryset
 
 
 class FillFilter(filters.FilterSet):

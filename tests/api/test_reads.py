@@ -106,6 +106,8 @@ def test_orders_filter_by_state_and_side(agent, book):
     filled = agent.get("/api/orders/", {"state": "filled"}).json()["results"]
     assert [o["fill"] for o in filled] == [{"quantity": 10, "price": "2.50", "amount": "25.00"}]
     assert agent.get("/api/orders/", {"side": "sell"}).json()["count"] == 0
+    standing = agent.get("/api/orders/", {"state": "open"}).json()["results"]
+    assert [o["id"] for o in standing] == [book.order.public_id]
 
 
 def test_lists_are_paged(agent, book, lead):

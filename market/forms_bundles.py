@@ -1,6 +1,7 @@
-"""The bundle form: one limit for the package and up to LEG_ROWS legs (market, side, quantity);
-rows left without a quantity are not legs. Numbers are read by `market.parsing`, as the API
-reads them."""
+"""The bundle form: one limit for the package and one leg row (market, side, quantity) per
+market of the session round, as a bundle has at most one leg per market (and at most MAX_LEGS
+legs: the service refuses more, whatever the form offers); rows left without a quantity are
+not legs. Numbers are read by `market.parsing`, as the API reads them."""
 
 from decimal import Decimal
 from typing import Any
@@ -11,11 +12,27 @@ from django.utils.translation import gettext_lazy as _
 
 from .errors import MarketError
 from .fields import MoneyField, UnitsField
-from .models import Bundle, Round, Side
+from .models import Bundle, BundleLeg, Round, Side
+from .models.bundles import MAX_LEGS
 from .parsing import parse_money
 from .services.bundles import LegInput
 
-LEG_ROWS = 4
+
+def leg_rows(rounds: list[Round]) -> int:
+    """One row per market of the session round, at most MAX_LEGS, at least one."""
+    return max(1, min(len(rounds), MAX_LEGS))
+
+
+def _rows_for_legs(legs: list[BundleLeg], rounds: list[Round]) -> dict[int, BundleLeg]:
+    """Each leg in its market's row; a leg whose market has no row (a session of more than
+    MAX_LEGS markets) in the row of a market the bundle has no leg in."""
+    row_of = {r.market_id: i for i, r in enumerate(rounds[: leg_rows(rounds)])}
+    placed = {row_of[leg.round.market_id]: leg for leg in legs if leg.round.market_id in row_of}
+    spare = (i for i in range(leg_rows(rounds)) if i not in placed)
+    for leg in legs:
+        if leg.round.market_id not in row_of:
+            placed[next(spare)] = leg
+    return placed
 
 
 class SignedMoneyField(MoneyField):
@@ -36,10 +53,14 @@ class BundleForm(forms.Form):
 
     def __init__(self, data: Any = None, *, rounds: list[Round], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        choices = [("", "—"), *((str(r.market_id), r.market.name) for r in rounds)]
-        for i in range(LEG_ROWS):
+        self.market_names = {str(r.market_id): r.market.name for r in rounds}
+        choices = [("", "—"), *self.market_names.items()]
+        self.leg_rows = leg_rows(rounds)
+        for i in range(self.leg_rows):
+            # row i starts on the session round's i-th market: fill in the quantities wanted
+            market = str(rounds[i].market_id) if i < len(rounds) else ""
             self.fields[f"leg_{i}_market"] = forms.ChoiceField(
-                label=_("Market"), choices=choices, required=False
+                label=_("Market"), choices=choices, required=False, initial=market
             )
             self.fields[f"leg_{i}_side"] = forms.ChoiceField(
                 label=_("Side"), choices=Side.choices, required=False
@@ -48,23 +69,28 @@ class BundleForm(forms.Form):
 
     @classmethod
     def for_bundle(cls, bundle: Bundle, data: Any, rounds: list[Round]) -> "BundleForm":
+        """The form filled in with the bundle: each leg in its market's row."""
         initial: dict[str, Any] = {"limit": bundle.limit}
-        for i, leg in enumerate(bundle.legs.all()):
+        for i, leg in _rows_for_legs(list(bundle.legs.all()), rounds).items():
             initial[f"leg_{i}_market"] = str(leg.round.market_id)
             initial[f"leg_{i}_side"] = leg.side
             initial[f"leg_{i}_quantity"] = leg.quantity
         return cls(data, rounds=rounds, initial=initial)
 
-    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
-        return [
-            (self[f"leg_{i}_market"], self[f"leg_{i}_side"], self[f"leg_{i}_quantity"])
-            for i in range(LEG_ROWS)
-        ]
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField, str]]:
+        """Each row's fields and the full name of the market it is on (a phone cuts the
+        select's text short, and window markets differ only at the end of their names)."""
+        rows = []
+        for i in range(self.leg_rows):
+            market = self[f"leg_{i}_market"]
+            name = self.market_names.get(str(market.value()), "")
+            rows.append((market, self[f"leg_{i}_side"], self[f"leg_{i}_quantity"], name))
+        return rows
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         legs = []
-        for i in range(LEG_ROWS):
+        for i in range(self.leg_rows):
             market, quantity = data.get(f"leg_{i}_market"), data.get(f"leg_{i}_quantity")
             if not quantity:
                 continue

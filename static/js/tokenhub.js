@@ -208,11 +208,25 @@
     });
   }
 
+  /* The bundle form: the full name under a leg's market select follows the choice. */
+  function legMarkets(root) {
+    root.querySelectorAll("[data-market-of]").forEach(function (caption) {
+      var select = document.getElementById(caption.dataset.marketOf);
+      if (!select || select.dataset.captioned) return;
+      select.dataset.captioned = "1";
+      select.addEventListener("change", function () {
+        var option = select.options[select.selectedIndex];
+        caption.textContent = option && option.value ? option.text : "";
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     tick();
     setInterval(tick, 1000);
     stackTables(document);
     charts(document);
+    legMarkets(document);
   });
   /* After a swap (a self-refreshing page redrawn, a preview): countdowns and new charts.
      An outerHTML swap replaces its target, so look for undrawn canvases in the whole page. */
@@ -220,5 +234,6 @@
     tick();
     stackTables(document);
     charts(document);
+    legMarkets(document);
   });
 })();

@@ -50,9 +50,9 @@ def test_a_lead_places_a_bundle_with_two_legs_and_cancels_it(client, scene):
             "leg_0_market": str(gpu.market_id),
             "leg_0_side": "buy",
             "leg_0_quantity": "10",
-            "leg_2_market": str(tok.market_id),
-            "leg_2_side": "buy",
-            "leg_2_quantity": "5",
+            "leg_1_market": str(tok.market_id),
+            "leg_1_side": "buy",
+            "leg_1_quantity": "5",
         },
         follow=True,
     )
@@ -189,3 +189,52 @@ def test_a_market_in_a_session_says_so_and_links_to_bundles(client, scene):
     page = client.get(f"/markets/{gpu.market.slug}/").content.decode()
     assert "This market trades in the session “Next week”" in page
     assert 'href="/bundles/"' in page
+
+
+@pytest.fixture
+def six_markets(management):
+    session = sessions.session_save(
+        user=management, session=Session(name="Six windows", slug="six-windows")
+    )
+    markets = [factories.MarketFactory(name=f"H100 window {n}") for n in range(6)]
+    Market.objects.filter(pk__in=[m.pk for m in markets]).update(session=session)
+    sessions.session_rounds_tick()
+    return SessionRound.objects.get(), markets, factories.trader(Decimal("1000.00"))
+
+
+def test_the_form_has_one_leg_row_per_market_and_places_more_than_four_legs(client, six_markets):
+    session_round, markets, lead = six_markets
+    client.force_login(lead)
+    url = f"/session-rounds/{session_round.pk}/bundles/new/"
+    form = client.get(url).content.decode()
+    # one row per market, each starting on its market (in the order of their names)
+    assert form.count('name="leg_5_market"') == 1
+    assert 'name="leg_6_market"' not in form
+    for i, market in enumerate(markets):
+        assert f'<option value="{market.pk}" selected>' in form.split(f'name="leg_{i}_market"')[1]
+    # when: quantities in five of the six rows
+    data = {"limit": "100.00"}
+    for i, market in enumerate(markets):
+        data |= {f"leg_{i}_market": str(market.pk), f"leg_{i}_side": "buy"}
+        data[f"leg_{i}_quantity"] = "" if i == 1 else str(i + 1)
+    response = client.post(url, data, follow=True)
+    # then
+    assert "placed with 5 legs" in response.content.decode()
+    bundle = Bundle.objects.get()
+    assert sorted(bundle.legs.values_list("quantity", flat=True)) == [1, 3, 4, 5, 6]
+
+
+def test_the_change_form_shows_each_leg_in_its_markets_row(client, six_markets):
+    session_round, markets, lead = six_markets
+    bundle = bundles.bundle_place(
+        user=lead,
+        session_round_id=session_round.pk,
+        limit="30.00",
+        legs=[LegInput(markets[4].pk, "buy", 7), LegInput(markets[2].pk, "buy", 3)],
+    )
+    client.force_login(lead)
+    form = client.get(f"/bundles/{bundle.public_id}/change/").content.decode()
+    assert 'name="leg_5_market"' in form
+    assert 'name="leg_4_quantity" value="7"' in form
+    assert 'name="leg_2_quantity" value="3"' in form
+    assert 'name="leg_0_quantity" value=' not in form

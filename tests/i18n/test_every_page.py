@@ -42,7 +42,9 @@ from django.utils import timezone
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
 ROLES = ("anonymous", "lead", "member", "auditor", "management")
 
-# Units, product and format names a Chinese page may show as they are.
+# Units, product and format names a Chinese page may show as they are; and "English", the
+# language switch's name for English in English itself (a switch names each language in
+# itself, so a reader who cannot read the page's language still finds theirs).
 ALLOWED = {
     "Tokenhub", "English", "UTC", "GPU", "H100", "A100", "API", "CSV", "JSON", "PDF", "PNG",
     "JPG", "JPEG", "TXT", "MaaS", "HTTPS", "URL", "USD", "CNY", "HTTP", "Webhook", "Webhooks",

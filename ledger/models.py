@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
@@ -67,6 +68,18 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language and time zone: a delivery window's asset keeps its
+        window's times in its stored name as they read where it was created (UTC). Lists
+        select_related("window__series"); credits need no lookup."""
+        if self.is_credits:
+            return self.name
+        try:
+            return self.window.label
+        except ObjectDoesNotExist:
+            return self.name
 
     @property
     def is_credits(self) -> bool:

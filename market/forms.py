@@ -106,7 +106,9 @@ class StatementForm(forms.Form):
     def __init__(self, data: Any, *, division: Division) -> None:
         super().__init__(data)
         assets = Asset.objects.filter(accounts__division=division).distinct()
-        self.fields["asset"].queryset = assets.order_by("kind", "code")  # type: ignore[attr-defined]
+        field = self.fields["asset"]
+        field.queryset = assets.select_related("window__series").order_by("kind", "code")  # type: ignore[attr-defined]
+        field.label_from_instance = lambda asset: asset.display_name  # type: ignore[attr-defined]
 
     def _bounded(self, name: str) -> date | None:
         day: date | None = self.cleaned_data.get(name)

@@ -53,7 +53,7 @@ class BundleForm(forms.Form):
 
     def __init__(self, data: Any = None, *, rounds: list[Round], **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
-        self.market_names = {str(r.market_id): r.market.name for r in rounds}
+        self.market_names = {str(r.market_id): r.market.display_name for r in rounds}
         choices = [("", "—"), *self.market_names.items()]
         self.leg_rows = leg_rows(rounds)
         for i in range(self.leg_rows):

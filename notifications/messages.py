@@ -41,8 +41,8 @@ class Said:
 def _market_name(market_id: Any, markets: dict[int, str] | None) -> str:
     if markets is not None and market_id in markets:
         return markets[market_id]
-    found = Market.objects.filter(pk=market_id).values_list("name", flat=True).first()
-    return found or "?"
+    found = Market.objects.select_related("window__series").filter(pk=market_id).first()
+    return found.display_name if found else "?"
 
 
 def describe(event: Event, markets: dict[int, str] | None = None) -> Said:

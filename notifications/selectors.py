@@ -22,7 +22,8 @@ def inbox(*, user: Any, limit: int = SHOWN) -> list[Line]:
     rows = list(Notification.objects.filter(user=user).select_related("event")[:limit])
     market_ids = [r.event.data.get("market") for r in rows if isinstance(r.event.data, dict)]
     wanted = {int(m) for m in market_ids if isinstance(m, int)}
-    markets = dict(Market.objects.filter(pk__in=wanted).values_list("pk", "name"))
+    shown = Market.objects.filter(pk__in=wanted).select_related("window__series")
+    markets = {m.pk: m.display_name for m in shown}
     return [Line(r, describe(r.event, markets)) for r in rows]
 
 

@@ -23,7 +23,7 @@ def _money(value: Decimal | None) -> str | None:
 def _round_row(round_: Round) -> dict[str, Any]:
     return {
         "id": round_.pk,
-        "market": str(round_.market),
+        "market": round_.market.name,  # a record: the stored name
         "number": round_.number,
         "state": round_.state,
         "rule": round_.rule,

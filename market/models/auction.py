@@ -1,8 +1,10 @@
 """Markets, their rounds, the sealed orders placed in a round, and the fills clearing gives them."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -91,7 +93,25 @@ class Market(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language and time zone. A delivery window's market keeps
+        its window's times in its stored name as they read where it was created (UTC): shown,
+        they are the window's times in the reader's zone."""
+        window = self._window()
+        return window.label if window is not None else self.name
+
+    def _window(self) -> Any:
+        # Only a window's market has a gate closure: other markets need no lookup. Lists
+        # select_related("window__series") so that a page of window markets costs no more.
+        if self.trading_ends_at is None:
+            return None
+        try:
+            return self.window
+        except ObjectDoesNotExist:
+            return None
 
 
 class Round(models.Model):

@@ -17,7 +17,9 @@ from ..models import Bundle, BundleLeg, Round, SessionRound
 def _legs() -> "Prefetch[Any]":
     return Prefetch(
         "legs",
-        queryset=BundleLeg.objects.select_related("round__market__asset", "fill").order_by("pk"),
+        queryset=BundleLeg.objects.select_related(
+            "round__market__asset", "round__market__window__series", "fill"
+        ).order_by("pk"),
     )
 
 
@@ -34,7 +36,7 @@ def bundles_visible_to(user: Any) -> QuerySet[Bundle]:
 
 def session_rounds_visible() -> QuerySet[SessionRound]:
     """Session rounds with their markets' rounds (public: schedules are not sealed)."""
-    rounds = Round.objects.select_related("market").order_by("market__name")
+    rounds = Round.objects.select_related("market__window__series").order_by("market__name")
     return SessionRound.objects.select_related("session").prefetch_related(
         Prefetch("market_rounds", queryset=rounds)
     )

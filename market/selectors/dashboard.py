@@ -52,17 +52,23 @@ def open_rounds(*, division: Division | None) -> list[Round]:
     if division is not None:
         mine = Q(orders__state=Order.State.OPEN, orders__division=division)
         rounds = rounds.annotate(my_orders=Count("orders", filter=mine))
-    return list(rounds.select_related("market__asset").order_by("closes_at", "pk"))
+    return list(
+        rounds.select_related("market__asset", "market__window__series").order_by("closes_at", "pk")
+    )
 
 
 def division_open_orders(*, division: Division, limit: int = OPEN_ORDERS_SHOWN) -> list[Order]:
     orders = open_orders(division=division)
-    orders = orders.select_related("round__market__asset").order_by("round__closes_at", "-pk")
+    orders = orders.select_related(
+        "round__market__asset", "round__market__window__series"
+    ).order_by("round__closes_at", "-pk")
     return list(orders[:limit])
 
 
 def recent_fills(*, division: Division, limit: int = FILLS_SHOWN) -> list[Fill]:
-    fills = Fill.objects.filter(division=division).select_related("round__market__asset", "order")
+    fills = Fill.objects.filter(division=division).select_related(
+        "round__market__asset", "round__market__window__series", "order"
+    )
     return with_rulings(list(fills.order_by("-round__cleared_at", "-pk")[:limit]))
 
 

@@ -26,7 +26,7 @@ class Holding:
 def division_holdings(*, division: Division) -> list[Holding]:
     """Available and held balance of every asset the division has an account for (1 query,
     one row per account: the balances are stored, not summed)."""
-    accounts = Account.objects.filter(division=division).select_related("asset")
+    accounts = Account.objects.filter(division=division).select_related("asset__window__series")
     assets: dict[int, Asset] = {}
     totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for account in accounts:

@@ -31,7 +31,7 @@ def _latest(state_in: tuple[str, ...], field: str) -> Subquery:
 
 def markets_overview() -> QuerySet[Market]:
     """Every market with its upcoming round and its last result, in one query."""
-    return Market.objects.select_related("asset").annotate(
+    return Market.objects.select_related("asset", "window__series").annotate(
         next_round_id=_latest(UPCOMING, "pk"),
         next_state=_latest(UPCOMING, "state"),
         next_opens_at=_latest(UPCOMING, "opens_at"),
@@ -60,7 +60,7 @@ class MarketPage:
 
 def market_page(*, slug: str, division: Division | None, span: str = DEFAULT_SPAN) -> MarketPage:
     """One market's page in six queries, however many rounds and orders it has had."""
-    market = get_object_or_404(Market.objects.select_related("asset"), slug=slug)
+    market = get_object_or_404(Market.objects.select_related("asset", "window__series"), slug=slug)
     current = market.rounds.filter(state__in=UPCOMING).order_by("number").first()
     history = price_history(market=market, span=span)
     latest = list(

@@ -47,13 +47,17 @@ def division_orders(
             orders = orders.filter(state=state)
     if market_slug:
         orders = orders.filter(round__market__slug=market_slug)
-    return orders.select_related("round__market__asset", "fill").order_by("-pk")
+    return orders.select_related(
+        "round__market__asset", "round__market__window__series", "fill"
+    ).order_by("-pk")
 
 
 def division_order(*, division: Division, public_id: str) -> Order:
     """One of the division's orders by its public id; anyone else's is indistinguishable from a
     missing one."""
-    orders = Order.objects.select_related("round__market__asset", "fill")
+    orders = Order.objects.select_related(
+        "round__market__asset", "round__market__window__series", "fill"
+    )
     return get_object_or_404(orders, public_id=public_id, division=division)
 
 
@@ -170,7 +174,9 @@ def order_result(round_: Round, order: Order) -> OrderResult:
 
 def round_result(*, round_id: int, division: Division | None) -> RoundResult:
     """A round, what set its price once cleared, and the division's own orders in it (2 queries)."""
-    round_ = get_object_or_404(Round.objects.select_related("market__asset"), pk=round_id)
+    round_ = get_object_or_404(
+        Round.objects.select_related("market__asset", "market__window__series"), pk=round_id
+    )
     orders: list[Order] = []
     if division is not None:
         orders = list(round_.orders.filter(division=division).select_related("fill").order_by("pk"))

@@ -19,7 +19,9 @@ from .access import Refused, page, trading_division, viewed_division
 
 def _rounds_of(session_round: SessionRound) -> list[Round]:
     return list(
-        session_round.market_rounds.select_related("market__asset").order_by("market__name")
+        session_round.market_rounds.select_related(
+            "market__asset", "market__window__series"
+        ).order_by("market__name")
     )
 
 

@@ -36,7 +36,9 @@ def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
 
 
 def _open_round(round_id: int) -> Round:
-    return get_object_or_404(Round.objects.select_related("market__asset"), pk=round_id)
+    return get_object_or_404(
+        Round.objects.select_related("market__asset", "market__window__series"), pk=round_id
+    )
 
 
 def _held(order: Order) -> str:

@@ -98,7 +98,9 @@ def market_health(*, user: Any, months: int = 12) -> Health:
     # a delivery window's market is shown once it settled a round in the period: a year of
     # windows is thousands of markets, most of them long over
     shown = Market.objects.filter(Q(window__isnull=True) | Q(pk__in=stats.values("market_id")))
-    markets = {m.pk: MarketHealth(m) for m in shown.order_by("name")}
+    markets = {
+        m.pk: MarketHealth(m) for m in shown.select_related("window__series").order_by("name")
+    }
     _daily(markets, stats)
     periods = _monthly(markets, stats, since)
     names = division_names()
@@ -116,7 +118,7 @@ def market_health(*, user: Any, months: int = 12) -> Health:
         disputes=_disputes(),
         rulings=_rulings(),
         alerts=_alerts(alerts, markets, stats, periods),
-        raised=_raised({pk: view.market.name for pk, view in markets.items()}, since),
+        raised=_raised({pk: view.market.display_name for pk, view in markets.items()}, since),
         utilisation=utilisation(since=since),
     )
 

@@ -105,6 +105,12 @@ class Bundle(models.Model):
         """The credits this bundle holds while open: its limit, if positive."""
         return max(self.limit, Decimal("0.00"))
 
+    @property
+    def credits_received(self) -> Decimal:
+        """What an accepted bundle that sold more than it bought received net: its cost, when
+        negative, as a positive amount (zero otherwise)."""
+        return -self.cost if self.cost is not None and self.cost < 0 else Decimal("0.00")
+
 
 class BundleLeg(models.Model):
     """One leg: units bought or sold in one market's round of the bundle's session round."""

@@ -154,6 +154,34 @@ def test_an_accepted_bundles_fills_show_per_leg(client, scene):
     assert "10 at 2.00 (20.00 credits)" in round_page
 
 
+def test_a_cleared_bundle_no_longer_says_it_holds_anything(client, scene):
+    session_round, gpu, tok, lead = scene
+    seller = factories.trader(Decimal(0), units=10, asset=gpu.market.asset)
+    factories.ask(seller, gpu, 10, "2.00")
+    accepted, rejected = (
+        bundles.bundle_place(
+            user=lead,
+            session_round_id=session_round.pk,
+            limit=limit,
+            legs=[LegInput(round_.market_id, "buy", 10)],
+        )
+        for round_, limit in ((gpu, "30.00"), (tok, "5.00"))
+    )
+    client.force_login(lead)
+    assert "Holds while open" in client.get(f"/bundles/{accepted.public_id}/").content.decode()
+    # when the session round clears: the first is accepted, the second finds no seller
+    sessions.session_rounds_tick(now=session_round.closes_at + timedelta(seconds=1))
+    tasks.session_round_finish(session_round.pk)
+    # then the accepted one says what it paid, the rejected one holds nothing and says so
+    page = client.get(f"/bundles/{accepted.public_id}/").content.decode()
+    assert "Holds while open" not in page
+    assert "paid 20.00 credits" in page
+    zh = get_zh(client, f"/bundles/{accepted.public_id}/")
+    assert "未成交时冻结" not in zh
+    assert "支付 20.00 积分" in zh
+    assert "未成交时冻结" not in get_zh(client, f"/bundles/{rejected.public_id}/")
+
+
 def test_a_lead_changes_a_bundles_limit_and_legs_in_the_browser(client, scene):
     session_round, gpu, tok, lead = scene
     bundle = bundles.bundle_place(

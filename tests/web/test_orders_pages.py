@@ -153,3 +153,15 @@ def test_an_order_in_a_closed_round_is_refused_with_the_reason(as_user, buyer, r
     page = client.post(place_url(round_), data).content.decode()
     assert f"Round {round_.number} is closed: it does not take orders." in page
     assert Order.objects.count() == 0
+
+
+def test_an_order_page_shows_its_hold_only_while_the_order_is_open(as_user, buyer, round_):
+    client = as_user(buyer)
+    order = bid(buyer, round_, 10, "2.00")
+    assert "Holds while open" in client.get(f"/orders/{order.public_id}/").content.decode()
+    client.post(f"/orders/{order.public_id}/cancel/")
+    # when
+    page = client.get(f"/orders/{order.public_id}/").content.decode()
+    # then: a cancelled (or cleared) order holds nothing
+    assert "Holds while open" not in page
+    assert "Cancelled" in page

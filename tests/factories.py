@@ -147,3 +147,19 @@ def trader(credits=Decimal("10000.00"), units=0, asset=None):
     if units:
         stocked(division, asset, units)
     return lead_of(division)
+
+
+def open_session_round(management=None, markets: int = 2):
+    """An open session round over `markets` new markets (created through the session services,
+    as management would); returns it and its markets in creation order."""
+    from market.models import Session, SessionRound
+    from market.services import sessions
+
+    session = sessions.session_save(
+        user=management or management_user(),
+        session=Session(name="Next week", slug="next-week"),
+    )
+    created = [MarketFactory() for _ in range(markets)]
+    Market.objects.filter(pk__in=[m.pk for m in created]).update(session=session)
+    sessions.session_rounds_tick()
+    return SessionRound.objects.get(), created

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from market import tasks
-from market.models import Bundle, Market, Round, Session, SessionRound
+from market.models import Bundle, Round
 from market.selectors import division_holdings
 from market.services import sessions
 from tests import factories
@@ -22,13 +22,7 @@ def credits(division):
 
 @pytest.fixture
 def session_round(management):
-    session = sessions.session_save(
-        user=management, session=Session(name="Next week", slug="next-week")
-    )
-    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
-    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
-    sessions.session_rounds_tick()
-    return SessionRound.objects.get()
+    return factories.open_session_round(management)[0]
 
 
 @pytest.fixture

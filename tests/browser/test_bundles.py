@@ -20,13 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def session_floor(db):
-    session = sessions.session_save(
-        user=factories.management_user(), session=Session(name="Next week", slug="next-week")
-    )
-    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
-    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
-    sessions.session_rounds_tick()
-    session_round = SessionRound.objects.get()
+    session_round, (gpu, tok) = factories.open_session_round()
     for market, units, limit in ((gpu, 10, "2.00"), (tok, 5, "3.00")):
         seller = factories.trader(Decimal(0), units=units, asset=market.asset)
         factories.ask(seller, Round.objects.get(market=market), units, limit)

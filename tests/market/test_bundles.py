@@ -10,7 +10,7 @@ from events.models import Event
 from ledger.models import LedgerTransaction
 from market import tasks
 from market.errors import InsufficientFunds, InvalidState, MarketError, NotAllowed
-from market.models import Bundle, BundleFill, Market, Round, Session, SessionRound
+from market.models import Bundle, BundleFill, Round
 from market.selectors import division_holdings
 from market.services import bundles, sessions
 from market.services.bundles import LegInput
@@ -29,13 +29,7 @@ def holdings(user):
 @pytest.fixture
 def session_round(management):
     """An open session round over two markets, gpu and tok."""
-    session = sessions.session_save(
-        user=management, session=Session(name="Next week", slug="next-week")
-    )
-    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
-    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
-    sessions.session_rounds_tick()
-    return SessionRound.objects.get()
+    return factories.open_session_round(management)[0]
 
 
 def rounds_of(session_round):

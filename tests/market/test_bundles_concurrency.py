@@ -11,7 +11,7 @@ from django.db import connections
 from ledger.models import LedgerTransaction
 from market import tasks
 from market.errors import InvalidState
-from market.models import Bundle, Market, Round, Session, SessionRound
+from market.models import Bundle, Round
 from market.services import bundles, sessions
 from market.services.bundles import LegInput
 from tests import factories
@@ -21,13 +21,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def session_book():
-    session = sessions.session_save(
-        user=factories.management_user(), session=Session(name="Next week", slug="next-week")
-    )
-    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
-    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
-    sessions.session_rounds_tick()
-    session_round = SessionRound.objects.get()
+    session_round, (gpu, tok) = factories.open_session_round()
     for market in (gpu, tok):
         seller = factories.trader(Decimal(0), units=10, asset=market.asset)
         factories.ask(seller, Round.objects.get(market=market), 10, "1.00")

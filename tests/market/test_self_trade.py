@@ -20,13 +20,7 @@ from tests.market.test_bundles_concurrency import run_together
 @pytest.fixture
 def session_round(management):
     """An open session round over two markets."""
-    session = sessions.session_save(
-        user=management, session=Session(name="Next week", slug="next-week")
-    )
-    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
-    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
-    sessions.session_rounds_tick()
-    return SessionRound.objects.get()
+    return factories.open_session_round(management)[0]
 
 
 @pytest.fixture

@@ -18,13 +18,7 @@ from tests.web.test_pages_zh import english_left, get_zh
 
 @pytest.fixture
 def scene(management):
-    session = sessions.session_save(
-        user=management, session=Session(name="Next week", slug="next-week")
-    )
-    gpu, tok = factories.MarketFactory(), factories.MarketFactory()
-    Market.objects.filter(pk__in=[gpu.pk, tok.pk]).update(session=session)
-    sessions.session_rounds_tick()
-    session_round = SessionRound.objects.get()
+    session_round, (gpu, tok) = factories.open_session_round(management)
     rounds = {r.market_id: r for r in Round.objects.filter(session_round=session_round)}
     lead = factories.trader(Decimal("100.00"))
     return session_round, rounds[gpu.pk], rounds[tok.pk], lead

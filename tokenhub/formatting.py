@@ -108,7 +108,7 @@ def stamp(value: datetime | None) -> str:
 # A Chinese sentence ends in a full-width mark that carries its own spacing: a space after it
 # shows as a gap ("。 "), so sentences written one after another join without one there.
 FULL_WIDTH_END = ("。", "！", "？", "；")
-SENTENCE_GAP = re.compile(r"(?<=[。！？；])\s+")
+SENTENCE_GAP = re.compile(rf"(?<=[{''.join(FULL_WIDTH_END)}])\s+")
 
 
 def join_sentences(parts: Iterable[Any]) -> str:
@@ -124,4 +124,4 @@ def join_sentences(parts: Iterable[Any]) -> str:
 def tighten_sentences(text: str) -> str:
     """Text (HTML too) with no gap after a full-width mark: sentences a template wrote
     one after another, joined as `join_sentences` joins them."""
-    return join_sentences(SENTENCE_GAP.split(text))
+    return SENTENCE_GAP.sub("", text).strip()

@@ -13,7 +13,7 @@ from divisions.models import Division
 from ledger.models import Account, Asset, Entry, LedgerTransaction
 
 from ..models import Fill, Market, Order, Round, Side
-from ..selectors.orders import LIVE_ROUNDS
+from ..selectors.orders import only_open
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):
@@ -68,12 +68,10 @@ class OrderFilter(filters.FilterSet):
         fields = ["round", "market", "state", "side", "division"]
 
     def filter_state(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
-        """Open orders through their live rounds, as `selectors.orders.open_orders` finds them:
-        no index holds an order's state."""
-        queryset = queryset.filter(state=value)
+        """Open orders as the pages find them (`only_open`: no index holds an order's state)."""
         if value == Order.State.OPEN:
-            queryset = queryset.filter(round__state__in=LIVE_ROUNDS)
-        return queryset
+            return only_open(queryset)
+        return queryset.filter(state=value)
 
 
 class FillFilter(filters.FilterSet):

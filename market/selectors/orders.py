@@ -26,13 +26,15 @@ ZERO = Decimal("0.00")
 LIVE_ROUNDS = (Round.State.OPEN, Round.State.CLOSED)
 
 
+def only_open(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """The open ones among these orders, found through the rounds that can hold one (open or
+    closed: clearing and cancelling a round end all of its orders). No index holds an order's
+    state (models.auction.Order), so this is what keeps the lookup off a division's history."""
+    return orders.filter(state=Order.State.OPEN, round__state__in=LIVE_ROUNDS)
+
+
 def open_orders(*, division: Division) -> QuerySet[Order]:
-    """The division's open orders, found through the rounds that can hold one (open or closed:
-    clearing and cancelling a round end all of its orders). No index holds an order's state
-    (models.auction.Order), so this is what keeps the lookup off the division's whole history."""
-    return Order.objects.filter(
-        division=division, state=Order.State.OPEN, round__state__in=LIVE_ROUNDS
-    )
+    return only_open(Order.objects.filter(division=division))
 
 
 def division_orders(
